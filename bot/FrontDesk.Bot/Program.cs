@@ -1,6 +1,29 @@
+using FrontDesk.Bot.Conversations;
+using FrontDesk.Bot.Flows;
+using FrontDesk.Bot.Infrastructure;
+using FrontDesk.Bot.Terminal;
+using FrontDesk.Jobs;
+using FrontDesk.Knowledge.Database;
+
+if (args is ["chat", .. var chatArgs])
+    return await TerminalChat.RunAsync(chatArgs);
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddDatabase();
+builder.AddJobs(JobQueues.Knowledge, JobQueues.Bot, JobQueues.Default);
+builder.AddConversations();
+builder.AddTurnDispatcher();
+builder.AddFlows();
+builder.Services.AddProblemDetails();
+
 var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapHealth();
+app.MapJobsDashboard();
+app.MapGet("/", () => Results.Redirect("/health/ready"));
 
-app.MapGet("/", () => "Hello World!");
+await app.RunAsync();
+return 0;
 
-app.Run();
+public partial class Program;

@@ -1,7 +1,9 @@
 using FrontDesk.Jobs;
+using FrontDesk.Knowledge.Database;
 
+// A standalone Hangfire worker for scale-out: it shares the database with the web hosts and takes the knowledge queue.
 var builder = Host.CreateApplicationBuilder(args);
-builder.Services.AddHostedService<Worker>();
+builder.AddDatabase();
+builder.AddJobs(JobQueues.Knowledge, JobQueues.Default);
 
-var host = builder.Build();
-host.Run();
+builder.Build().Run();

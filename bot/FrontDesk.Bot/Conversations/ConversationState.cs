@@ -1,0 +1,28 @@
+namespace FrontDesk.Bot.Conversations;
+
+/// <summary>Everything the engine remembers about one conversation; stored as jsonb and re-read for every turn attempt.</summary>
+public sealed class ConversationState
+{
+    /// <summary>"ja" or "en" once the user has chosen or clearly written in a language.</summary>
+    public string? Language { get; set; }
+
+    /// <summary>Flows in progress, innermost last. A flow started inside another suspends it until it ends.</summary>
+    public List<FlowFrame> Flows { get; set; } = [];
+
+    /// <summary>Answers a flow saved for later use, e.g. the intake questionnaire for a coordinator.</summary>
+    public Dictionary<string, string> Profile { get; set; } = [];
+
+    public int Turns { get; set; }
+    public DateTimeOffset? LastInboundAt { get; set; }
+
+    public FlowFrame? ActiveFlow => Flows.Count > 0 ? Flows[^1] : null;
+}
+
+public sealed class FlowFrame
+{
+    public required string Flow { get; set; }
+    public string? Step { get; set; }
+    public Dictionary<string, string> Values { get; set; } = [];
+    /// <summary>Failed answers to the current step, for gentler re-asking.</summary>
+    public int Attempts { get; set; }
+}

@@ -1,0 +1,40 @@
+using FrontDesk.Jobs;
+using FrontDesk.Knowledge.Database;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace FrontDesk.Bot.Conversations;
+
+public static class ConversationsExtensions
+{
+    /// <summary>The engine and its middleware in order. <see cref="TurnDispatcher"/> runs only where <c>AddTurnDispatcher</c> is called.</summary>
+    public static IHostApplicationBuilder AddConversations(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<ConversationOptions>()
+            .BindConfiguration(ConversationOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSchema("conversation", typeof(ConversationEngine).Assembly, "FrontDesk.Bot.Conversations.Migrations");
+
+        // Outermost first: the transcript sees the apology the error middleware writes.
+        services.AddSingleton<ITurnMiddleware, TranscriptMiddleware>();
+        services.AddSingleton<ITurnMiddleware, ErrorMiddleware>();
+        services.AddSingleton<ITurnMiddleware, InputGuardMiddleware>();
+
+        services.AddSingleton<FlowCatalog>();
+        services.AddSingleton<ChannelSenders>();
+        services.AddSingleton<ConversationEngine>();
+        services.AddSingleton<TurnDispatcher>();
+        services.AddTransient<TranscriptRetentionJob>();
+        services.AddRecurringJob<TranscriptRetentionJob>(TranscriptRetentionJob.JobId, JobQueues.Bot, "30 3 * * *", j => j.RunAsync(CancellationToken.None));
+        return builder;
+    }
+
+    /// <summary>Background processing of posted activities and the sweep for stranded ones (web hosts).</summary>
+    public static IHostApplicationBuilder AddTurnDispatcher(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<TurnDispatcher>());
+        return builder;
+    }
+}

@@ -1,0 +1,66 @@
+namespace FrontDesk.Bot.Conversations;
+
+/// <summary>A multi-turn conversation such as a questionnaire. Its progress lives in a <see cref="FlowFrame"/> in the state, so it survives restarts.</summary>
+public abstract class Flow
+{
+    /// <summary>Stable name stored in conversation state and used in "flow" commands.</summary>
+    public abstract string Name { get; }
+    public abstract LocalText Title { get; }
+
+    /// <summary>Called once, right after the frame was pushed.</summary>
+    public abstract Task StartAsync(TurnContext turn, FlowFrame frame, CancellationToken ct);
+
+    /// <summary>Called with each user input while this flow is the active one.</summary>
+    public abstract Task ContinueAsync(TurnContext turn, FlowFrame frame, CancellationToken ct);
+
+    /// <summary>Shows the user where they were, after an interruption or when an inner flow ended.</summary>
+    public abstract Task ResumeAsync(TurnContext turn, FlowFrame frame, CancellationToken ct);
+
+    protected static void End(TurnContext turn, FlowFrame frame) => turn.State.Flows.Remove(frame);
+}
+
+/// <summary>The flows this host knows, by name.</summary>
+public sealed class FlowCatalog(IEnumerable<Flow> flows)
+{
+    readonly Dictionary<string, Flow> byName = flows.ToDictionary(f => f.Name, StringComparer.Ordinal);
+
+    public Flow? Find(string? name) => name is not null && byName.TryGetValue(name, out var flow) ? flow : null;
+}
+
+/// <summary>A global command that can interrupt any flow (menu, help, language); the flow resumes afterwards.</summary>
+public abstract class Interruption
+{
+    public abstract string Command { get; }
+    /// <summary>Typed phrases that trigger it, already in <see cref="Phrases.Normalize"/> form.</summary>
+    public abstract IReadOnlyList<string> Triggers { get; }
+    public abstract Task RunAsync(TurnContext turn, CancellationToken ct);
+}
+
+/// <summary>Matching of short typed commands ("メニュー", "やめる", "Cancel") against what users really send.</summary>
+public static class Phrases
+{
+    public static string Normalize(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+            return "";
+        var s = text.Normalize(System.Text.NormalizationForm.FormKC).Trim().ToLowerInvariant();
+        return s.TrimEnd('。', '.', '!', '！', '?', '？', '、', ',', ' ', '　');
+    }
+
+    /// <summary>True for the phrase itself or the phrase with a little politeness around it ("メニューを見せて", "やめます").</summary>
+    public static bool Matches(string normalizedText, IReadOnlyList<string> triggers)
+    {
+        if (normalizedText.Length == 0)
+            return false;
+        foreach (var trigger in triggers)
+        {
+            if (normalizedText == trigger)
+                return true;
+            if (normalizedText.Length <= trigger.Length + 5 && normalizedText.StartsWith(trigger, StringComparison.Ordinal) && IsJapanese(trigger))
+                return true;
+        }
+        return false;
+    }
+
+    static bool IsJapanese(string s) => LanguageGuess.FromText(s) == "ja";
+}

@@ -1,0 +1,5 @@
+namespace FrontDesk.Bot.Conversations;
+
+public enum TranscriptDirection { Inbound, Outbound }
+
+public sealed record TranscriptEntry(TranscriptDirection Direction, Activity Activity);

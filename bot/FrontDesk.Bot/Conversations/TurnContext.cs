@@ -1,0 +1,55 @@
+namespace FrontDesk.Bot.Conversations;
+
+/// <summary>One turn: the inbound activity, the state to change, and the replies to send once the state is saved.</summary>
+public sealed class TurnContext(ConversationAddress address, Activity inbound, ConversationState state, DateTimeOffset now)
+{
+    readonly List<Activity> outbound = [];
+
+    public ConversationAddress Address { get; } = address;
+    public Activity Inbound { get; } = inbound;
+    public ConversationState State { get; } = state;
+    public DateTimeOffset Now { get; } = now;
+    public IReadOnlyList<Activity> Outbound => outbound;
+    public List<TranscriptEntry> Transcript { get; } = [];
+
+    /// <summary>"ja" unless the user chose English or is writing in it.</summary>
+    public string Language => State.Language ?? LanguageGuess.FromText(Inbound.Text) ?? "ja";
+
+    public string T(LocalText text) => text.For(Language);
+    public string T(string ja, string en) => Language == "en" ? en : ja;
+
+    public void Send(Activity activity) => outbound.Add(activity with { Timestamp = Now });
+
+    public void Say(LocalText text, params IReadOnlyList<CardAction> suggestions) =>
+        Send(new Activity { Text = T(text), SuggestedActions = suggestions });
+
+    public void Say(string ja, string en, params IReadOnlyList<CardAction> suggestions) => Say(new LocalText(ja, en), suggestions);
+
+    /// <summary>Replaces everything queued so far, e.g. when a failing turn must only apologise.</summary>
+    public void ClearOutbound() => outbound.Clear();
+}
+
+/// <summary>A bot sentence in Japanese and English; Japanese is the default.</summary>
+public sealed record LocalText(string Ja, string En)
+{
+    public string For(string language) => language == "en" ? En : Ja;
+}
+
+public static class LanguageGuess
+{
+    /// <summary>"ja" for text with kana or kanji, "en" for Latin words only, null when it cannot tell (digits, emoji).</summary>
+    public static string? FromText(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+            return null;
+        var latinLetters = 0;
+        foreach (var c in text)
+        {
+            if (c is >= '\u3040' and <= '\u30FF' or >= '\u4E00' and <= '\u9FFF' or >= '\uFF66' and <= '\uFF9F')
+                return "ja";
+            if (c is >= 'a' and <= 'z' or >= 'A' and <= 'Z')
+                latinLetters++;
+        }
+        return latinLetters >= 2 ? "en" : null;
+    }
+}

@@ -1,0 +1,79 @@
+using System.Linq.Expressions;
+using FrontDesk.Knowledge.Database;
+using Hangfire;
+using Hangfire.PostgreSql;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace FrontDesk.Jobs;
+
+/// <summary>A recurring job a module declares; scheduled at start-up in Asia/Tokyo.</summary>
+public sealed record RecurringJobDefinition(string Id, Action<IRecurringJobManager, RecurringJobOptions> Register);
+
+public static class JobsExtensions
+{
+    public const string HangfireSchema = "hangfire";
+    static readonly TimeZoneInfo Tokyo = TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo");
+
+    /// <summary>Hangfire on the FrontDesk database (schema "hangfire"); a server when <see cref="JobsOptions.RunServer"/> is set.</summary>
+    public static IHostApplicationBuilder AddJobs(this IHostApplicationBuilder builder, params string[] defaultQueues)
+    {
+        var options = builder.Services.AddOptions<JobsOptions>()
+            .BindConfiguration(JobsOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        if (defaultQueues.Length > 0)
+            options.Configure(o => o.Queues = builder.Configuration.GetSection($"{JobsOptions.SectionName}:Queues").Get<string[]>() ?? defaultQueues);
+
+        // Hangfire's own tables are installed by the migration runner, under its lock, so hosts never race on them.
+        builder.Services.AddSingleton(new SchemaInstaller(HangfireSchema, [], (conn, _) =>
+        {
+            PostgreSqlObjectsInstaller.Install(conn, HangfireSchema);
+            return Task.CompletedTask;
+        }));
+
+        builder.Services.AddHangfire((sp, config) => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UsePostgreSqlStorage(
+                bootstrap => bootstrap.UseConnectionFactory(new DataSourceConnectionFactory(sp.GetRequiredService<NpgsqlDataSource>())),
+                new PostgreSqlStorageOptions { SchemaName = HangfireSchema, PrepareSchemaIfNecessary = false }));
+
+        var jobs = builder.Configuration.GetSection(JobsOptions.SectionName).Get<JobsOptions>() ?? new JobsOptions();
+        if (jobs.RunServer)
+        {
+            builder.Services.AddHangfireServer((sp, server) =>
+            {
+                var o = sp.GetRequiredService<IOptions<JobsOptions>>().Value;
+                server.Queues = o.Queues;
+                server.WorkerCount = o.WorkerCount;
+                server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
+            });
+        }
+        builder.Services.AddHostedService<RecurringJobsSetup>();
+        return builder;
+    }
+
+    public static IServiceCollection AddRecurringJob<TJob>(this IServiceCollection services, string id, string queue, string cron, Expression<Func<TJob, Task>> call)
+        => services.AddSingleton(new RecurringJobDefinition(id, (manager, options) => manager.AddOrUpdate(id, queue, call, cron, options)));
+
+    sealed class RecurringJobsSetup(IEnumerable<RecurringJobDefinition> definitions, IRecurringJobManager manager) : IHostedService
+    {
+        public Task StartAsync(CancellationToken ct)
+        {
+            foreach (var definition in definitions)
+                definition.Register(manager, new RecurringJobOptions { TimeZone = Tokyo });
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+    }
+
+    sealed class DataSourceConnectionFactory(NpgsqlDataSource dataSource) : IConnectionFactory
+    {
+        public NpgsqlConnection GetOrCreateConnection() => dataSource.CreateConnection();
+    }
+}
