@@ -21,7 +21,7 @@ public sealed partial class ConversationEngine(
     ILogger<ConversationEngine> logger)
 {
     const int MaxFailedAttempts = 3;
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>Records the activity durably; processing happens in a drain.</summary>
     public async Task<long> AcceptAsync(ConversationAddress address, Activity activity, CancellationToken ct)
