@@ -1,9 +1,15 @@
-using FrontDesk.Jobs;
 using FrontDesk.Knowledge.Database;
 
-// A standalone Hangfire worker for scale-out: it shares the database with the web hosts and takes the knowledge queue.
-var builder = Host.CreateApplicationBuilder(args);
-builder.AddDatabase();
-builder.AddJobs(JobQueues.Knowledge, JobQueues.Default);
+namespace FrontDesk.Jobs;
 
-builder.Build().Run();
+/// <summary>A standalone Hangfire worker for scale-out: it shares the database with the web hosts and takes the knowledge queue.</summary>
+public static class WorkerProgram
+{
+    public static void Main(string[] args)
+    {
+        var builder = Host.CreateApplicationBuilder(args);
+        builder.AddDatabase();
+        builder.AddJobs(JobQueues.Knowledge, JobQueues.Default);
+        builder.Build().Run();
+    }
+}
