@@ -50,119 +50,141 @@ public sealed partial class ConversationEngine(
     public async Task DrainAsync(ConversationAddress address, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
-        await using (var lockCmd = new NpgsqlCommand("select pg_advisory_lock(hashtextextended(@key, 0))", conn))
-        {
-            lockCmd.Parameters.AddWithValue("key", address.Key);
-            await lockCmd.ExecuteNonQueryAsync(ct);
-        }
+        // The lock and the first read travel together; the lock is taken before the reads run.
+        var next = await LoadAsync(conn, address, takeLock: true, ct);
         try
         {
-            while (!ct.IsCancellationRequested && await RunNextTurnAsync(conn, address, ct))
-            {
-            }
+            while (next is not null && !ct.IsCancellationRequested)
+                next = await RunTurnAsync(conn, address, next.Value, ct);
         }
         finally
         {
             // A session lock outlives transactions; release it before the connection returns to the pool.
-            await using var unlock = new NpgsqlCommand("select pg_advisory_unlock(hashtextextended(@key, 0))", conn);
-            unlock.Parameters.AddWithValue("key", address.Key);
+            await using var unlock = new NpgsqlCommand("select pg_advisory_unlock(hashtextextended($1, 0))", conn) { Parameters = { new() { Value = address.Key } } };
             await unlock.ExecuteNonQueryAsync(CancellationToken.None);
         }
     }
 
-    /// <summary>Runs the oldest pending activity; false when there was none (or it must wait for a later retry).</summary>
-    async Task<bool> RunNextTurnAsync(NpgsqlConnection conn, ConversationAddress address, CancellationToken ct)
+    /// <summary>Runs one pending activity (re-running it if the state changed meanwhile) and returns the next one, if any.</summary>
+    async Task<Pending?> RunTurnAsync(NpgsqlConnection conn, ConversationAddress address, Pending pending, CancellationToken ct)
     {
         for (var attempt = 1; attempt <= options.Value.MaxTurnAttempts; attempt++)
         {
-            var loaded = await LoadAsync(conn, address, ct);
-            if (loaded is null)
-                return false;
-            var (inboundId, inbound, state, version) = loaded.Value;
-
-            TurnContext turn;
             try
             {
-                state.Turns++;
-                state.LastInboundAt = inbound.Timestamp;
-                turn = new TurnContext(address, inbound, state, time.GetUtcNow());
+                pending.State.Turns++;
+                pending.State.LastInboundAt = pending.Inbound.Timestamp;
+                var turn = new TurnContext(address, pending.Inbound, pending.State, time.GetUtcNow());
                 await pipeline.RunAsync(turn, ct);
-                if (await SaveAsync(conn, address, inboundId, turn, version, ct))
+                var (saved, next) = await SaveAsync(conn, address, pending, turn, ct);
+                if (saved)
                 {
-                    await senders.SendAsync(address, inbound, turn.Outbound, ct);
-                    return true;
+                    await senders.SendAsync(address, pending.Inbound, turn.Outbound, ct);
+                    return next;
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // Storage failed (the pipeline itself never throws: ErrorMiddleware catches flow failures).
-                return await RecordFailureAsync(conn, address, inboundId, e, ct);
+                if (!await RecordFailureAsync(conn, address, pending.Id, e, ct))
+                    return null;
+                // Set aside for good: tell the user rather than stay silent, then go on with the next message.
+                var apology = new TurnContext(address, pending.Inbound, new ConversationState(), time.GetUtcNow());
+                apology.Say(BotTexts.TurnFailed);
+                await senders.SendAsync(address, pending.Inbound, apology.Outbound, ct);
+                return await LoadAsync(conn, address, takeLock: false, ct);
             }
             LogConflict(address.Channel, attempt);
+            var reloaded = await LoadAsync(conn, address, takeLock: false, ct);
+            if (reloaded is null)
+                return null;
+            pending = reloaded.Value;
         }
         LogGaveUp(address.Channel, options.Value.MaxTurnAttempts);
-        return false;
+        return null;
     }
 
-    async Task<(long Id, Activity Inbound, ConversationState State, int Version)?> LoadAsync(NpgsqlConnection conn, ConversationAddress address, CancellationToken ct)
+    static NpgsqlBatchCommand[] LoadCommands(ConversationAddress address) =>
+    [
+        new("select id, activity from conversation.inbound where conversation_key = $1 and failed_at is null order by id limit 1") { Parameters = { new() { Value = address.Key } } },
+        new("select state, version from conversation.conversations where key = $1") { Parameters = { new() { Value = address.Key } } },
+    ];
+
+    async Task<Pending?> LoadAsync(NpgsqlConnection conn, ConversationAddress address, bool takeLock, CancellationToken ct)
     {
-        await using var batch = new NpgsqlBatch(conn)
-        {
-            BatchCommands =
-            {
-                new("select id, activity from conversation.inbound where conversation_key = $1 and failed_at is null order by id limit 1") { Parameters = { new() { Value = address.Key } } },
-                new("select state, version from conversation.conversations where key = $1") { Parameters = { new() { Value = address.Key } } },
-            },
-        };
+        await using var batch = new NpgsqlBatch(conn);
+        if (takeLock)
+            batch.BatchCommands.Add(new("select pg_advisory_lock(hashtextextended($1, 0))") { Parameters = { new() { Value = address.Key } } });
+        foreach (var command in LoadCommands(address))
+            batch.BatchCommands.Add(command);
         await using var reader = await batch.ExecuteReaderAsync(ct);
+        if (takeLock)
+            await reader.NextResultAsync(ct);
+        return await ReadPendingAsync(reader, ct);
+    }
+
+    static async Task<Pending?> ReadPendingAsync(NpgsqlDataReader reader, CancellationToken ct)
+    {
         if (!await reader.ReadAsync(ct))
             return null;
         var id = reader.GetInt64(0);
         var inbound = JsonSerializer.Deserialize<Activity>(reader.GetString(1), Json)!;
         await reader.NextResultAsync(ct);
         if (await reader.ReadAsync(ct))
-            return (id, inbound, JsonSerializer.Deserialize<ConversationState>(reader.GetString(0), Json)!, reader.GetInt32(1));
-        return (id, inbound, new ConversationState(), 0);
+            return new Pending(id, inbound, JsonSerializer.Deserialize<ConversationState>(reader.GetString(0), Json)!, reader.GetInt32(1));
+        return new Pending(id, inbound, new ConversationState(), 0);
     }
 
-    /// <summary>One statement: state (if the version still matches), transcript rows and the inbound row's removal, all or nothing.</summary>
-    async Task<bool> SaveAsync(NpgsqlConnection conn, ConversationAddress address, long inboundId, TurnContext turn, int version, CancellationToken ct)
+    /// <summary>
+    /// One statement saves the state (only if its version still matches), the transcript rows and the inbound row's
+    /// removal, all or nothing; the same round trip reads the next pending activity.
+    /// </summary>
+    async Task<(bool Saved, Pending? Next)> SaveAsync(NpgsqlConnection conn, ConversationAddress address, Pending pending, TurnContext turn, CancellationToken ct)
     {
-        var saveState = version == 0
+        var saveState = pending.Version == 0
             ? """
               insert into conversation.conversations (key, channel, state, version, created_at, updated_at)
-              values (@key, @channel, @state, 1, @now, @now) on conflict (key) do nothing returning 1
+              values ($1, $2, $3, 1, $5, $5) on conflict (key) do nothing returning 1
               """
             : """
-              update conversation.conversations set state = @state, version = version + 1, updated_at = @now
-              where key = @key and version = @version returning 1
+              update conversation.conversations set state = $3, version = version + 1, updated_at = $5
+              where key = $1 and version = $4 returning 1
               """;
-        await using var cmd = new NpgsqlCommand($"""
+        var save = new NpgsqlBatchCommand($"""
             with saved as ({saveState}),
             transcript as (
                 insert into conversation.transcript (conversation_key, direction, activity, created_at)
-                select @key, t.direction, t.activity, @now
-                from unnest(@directions, @activities) with ordinality as t(direction, activity, n), saved
+                select $1, t.direction, t.activity, $5
+                from unnest($7::text[], $8::jsonb[]) with ordinality as t(direction, activity, n), saved
                 order by t.n),
-            done as (delete from conversation.inbound where id = @inbound and exists (select from saved))
+            done as (delete from conversation.inbound where id = $6 and exists (select from saved))
             select count(*) from saved
-            """, conn);
-        cmd.Parameters.AddWithValue("key", address.Key);
-        cmd.Parameters.AddWithValue("channel", address.Channel);
-        cmd.Parameters.Add(new NpgsqlParameter("state", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(turn.State, Json) });
-        cmd.Parameters.AddWithValue("version", version);
-        cmd.Parameters.AddWithValue("now", turn.Now);
-        cmd.Parameters.AddWithValue("inbound", inboundId);
-        cmd.Parameters.Add(new NpgsqlParameter("directions", NpgsqlDbType.Array | NpgsqlDbType.Char)
+            """)
         {
-            Value = turn.Transcript.Select(t => t.Direction == TranscriptDirection.Inbound ? "i" : "o").ToArray(),
-        });
-        cmd.Parameters.Add(new NpgsqlParameter("activities", NpgsqlDbType.Array | NpgsqlDbType.Jsonb)
-        {
-            Value = turn.Transcript.Select(t => JsonSerializer.Serialize(t.Activity, Json)).ToArray(),
-        });
-        return (long)(await cmd.ExecuteScalarAsync(ct))! == 1;
+            Parameters =
+            {
+                new() { Value = address.Key },
+                new() { Value = address.Channel },
+                new() { Value = JsonSerializer.Serialize(turn.State, Json), NpgsqlDbType = NpgsqlDbType.Jsonb },
+                new() { Value = pending.Version },
+                new() { Value = turn.Now },
+                new() { Value = pending.Id },
+                new() { Value = turn.Transcript.Select(t => t.Direction == TranscriptDirection.Inbound ? "i" : "o").ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                new() { Value = turn.Transcript.Select(t => JsonSerializer.Serialize(t.Activity, Json)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb },
+            },
+        };
+        await using var batch = new NpgsqlBatch(conn) { BatchCommands = { save } };
+        foreach (var command in LoadCommands(address))
+            batch.BatchCommands.Add(command);
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        if (reader.GetInt64(0) != 1)
+            return (false, null);
+        await reader.NextResultAsync(ct);
+        return (true, await ReadPendingAsync(reader, ct));
     }
+
+    readonly record struct Pending(long Id, Activity Inbound, ConversationState State, int Version);
 
     async Task<bool> RecordFailureAsync(NpgsqlConnection conn, ConversationAddress address, long inboundId, Exception error, CancellationToken ct)
     {

@@ -21,6 +21,9 @@ public static class DatabaseExtensions
         {
             var options = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
             var dataSource = new NpgsqlDataSourceBuilder(options.ConnectionString);
+            // Statements repeat on every turn; let Npgsql prepare the frequent ones unless configured otherwise.
+            if (dataSource.ConnectionStringBuilder.MaxAutoPrepare == 0)
+                dataSource.ConnectionStringBuilder.MaxAutoPrepare = 64;
             dataSource.UseLoggerFactory(sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>());
             return dataSource.Build();
         });
