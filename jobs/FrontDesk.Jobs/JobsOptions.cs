@@ -11,7 +11,7 @@ public sealed class JobsOptions
 
     /// <summary>Queues this process takes jobs from. A process only takes queues whose job classes it contains.</summary>
     [MinLength(1)]
-    public string[] Queues { get; set; } = [JobQueues.Knowledge, JobQueues.Default];
+    public string[] Queues { get; set; } = [JobQueues.Knowledge];
 
     [Range(1, 64)]
     public int WorkerCount { get; set; } = 2;

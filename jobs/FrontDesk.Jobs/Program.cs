@@ -9,7 +9,7 @@ public static class WorkerProgram
     {
         var builder = Host.CreateApplicationBuilder(args);
         builder.AddDatabase();
-        builder.AddJobs(JobQueues.Knowledge, JobQueues.Default);
+        builder.AddJobs(JobQueues.Knowledge);
         builder.Build().Run();
     }
 }

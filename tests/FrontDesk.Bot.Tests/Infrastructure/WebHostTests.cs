@@ -1,5 +1,6 @@
 using System.Net;
 using FrontDesk.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FrontDesk.Bot.Tests.Infrastructure;
 
@@ -53,5 +54,19 @@ public sealed class WebHostTests(TestDatabase db) : IClassFixture<TestDatabase>
         var response = await http.GetAsync("/hangfire/recurring");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("conversation-transcript-retention", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Recurring_jobs_are_scheduled_in_the_Tokyo_time_zone()
+    {
+        await using var app = new FrontDeskWebApp(db.ConnectionString);
+        using var http = app.CreateClient();
+        var storage = app.Services.GetRequiredService<Hangfire.JobStorage>();
+        using var connection = storage.GetConnection();
+        var retention = Hangfire.Storage.StorageConnectionExtensions.GetRecurringJobs(connection)
+            .Single(j => j.Id == FrontDesk.Bot.Conversations.TranscriptRetentionJob.JobId);
+        Assert.Equal("Asia/Tokyo", retention.TimeZoneId);
+        Assert.Equal("30 3 * * *", retention.Cron);
+        Assert.Equal("bot", retention.Job.Queue ?? retention.Queue);
     }
 }
