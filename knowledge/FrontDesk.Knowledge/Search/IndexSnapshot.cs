@@ -1,0 +1,202 @@
+using FrontDesk.Knowledge.Ingestion;
+using Lucene.Net.Documents;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Search.Similarities;
+using Lucene.Net.Store;
+using Lucene.Net.Util;
+using Directory = Lucene.Net.Store.Directory;
+
+namespace FrontDesk.Knowledge.Search;
+
+public sealed record SearchHit(Passage Passage, float Score, int Rank)
+{
+    public string PassageId => Passage.Id;
+
+    public string DocumentId => Passage.DocumentId;
+}
+
+public sealed record SearchResult(IReadOnlyList<SearchHit> Hits, QueryProfile Profile)
+{
+    public static SearchResult Empty { get; } = new([], new QueryProfile([]));
+}
+
+// An immutable in-memory index of one set of passages. Readers share it freely; the
+// KnowledgeIndex holder swaps whole snapshots instead of mutating one.
+public sealed class IndexSnapshot : IDisposable
+{
+    private const LuceneVersion Version = LuceneVersion.LUCENE_48;
+    private const string BodyField = "body";
+    private const string ContextField = "context";
+    private const string OrdinalField = "ord";
+    private const int MaxQueryTerms = 256;
+    private const float ContextBoost = 0.3f;
+    private const float SynonymBoost = 0.7f;
+    private const float KanaOnlyFactor = 0.25f;
+
+    // Question words carry no topic; they only dilute coverage for English questions.
+    private static readonly HashSet<string> EnglishStopWords =
+    [
+        "a", "an", "the", "and", "or", "of", "to", "in", "on", "at", "for", "by", "with", "from", "as", "is", "are", "was",
+        "were", "be", "been", "do", "does", "did", "what", "which", "who", "whom", "when", "where", "why", "how", "much",
+        "many", "there", "their", "they", "this", "that", "these", "those", "can", "could", "would", "should", "will",
+        "i", "you", "we", "my", "your", "our", "me", "us", "about", "any", "some", "if", "so", "than", "then", "s",
+        "please", "tell", "know", "get", "have", "has", "its",
+    ];
+
+    private readonly Directory directory;
+    private readonly DirectoryReader reader;
+    private readonly IndexSearcher searcher;
+    private readonly Passage[] passages;
+    private readonly SynonymSet synonyms;
+    private int references = 1;
+
+    private IndexSnapshot(long version, Passage[] passages, SynonymSet synonyms, Directory directory)
+    {
+        SnapshotVersion = version;
+        this.passages = passages;
+        this.synonyms = synonyms;
+        this.directory = directory;
+        reader = DirectoryReader.Open(directory);
+        searcher = new IndexSearcher(reader) { Similarity = new BM25Similarity() };
+    }
+
+    public long SnapshotVersion { get; }
+
+    public int PassageCount => passages.Length;
+
+    public IReadOnlyList<Passage> Passages => passages;
+
+    public static IndexSnapshot Build(IEnumerable<Passage> passages, SynonymSet synonyms, long version)
+    {
+        var list = passages.ToArray();
+        var directory = new RAMDirectory();
+        var config = new IndexWriterConfig(Version, new JapaneseAnalyzer())
+        {
+            Similarity = new BM25Similarity(),
+            OpenMode = OpenMode.CREATE,
+        };
+        using (var writer = new IndexWriter(directory, config))
+        {
+            for (var i = 0; i < list.Length; i++)
+            {
+                var p = list[i];
+                writer.AddDocument(new Document
+                {
+                    new StoredField(OrdinalField, i),
+                    new TextField(BodyField, p.Text, Field.Store.NO),
+                    new TextField(ContextField, p.DocumentTitle + "\n" + string.Join('\n', p.HeadingPath), Field.Store.NO),
+                });
+            }
+
+            writer.Commit();
+        }
+
+        return new IndexSnapshot(version, list, synonyms, directory);
+    }
+
+    public SearchResult Search(string? question, int top = 5)
+    {
+        var terms = TextAnalysis.Tokenize(question ?? string.Empty).Select(t => t.Term).Take(MaxQueryTerms * 4).ToList();
+        if (terms.Count == 0 || passages.Length == 0)
+        {
+            return SearchResult.Empty;
+        }
+
+        var profile = Profile(terms);
+        var query = new BooleanQuery();
+        var boosts = new Dictionary<string, float>();
+        foreach (var concept in profile.Concepts)
+        {
+            for (var a = 0; a < concept.Alternatives.Count; a++)
+            {
+                foreach (var term in concept.Alternatives[a])
+                {
+                    var boost = (a == 0 ? 1f : SynonymBoost) * (TextAnalysis.IsHiraganaOnly(term) ? KanaOnlyFactor : 1f);
+                    boosts[term] = Math.Max(boosts.GetValueOrDefault(term), boost);
+                }
+            }
+        }
+
+        foreach (var (term, boost) in boosts.OrderByDescending(kv => kv.Value).Take(MaxQueryTerms))
+        {
+            query.Add(new TermQuery(new Term(BodyField, term)) { Boost = boost }, Occur.SHOULD);
+            query.Add(new TermQuery(new Term(ContextField, term)) { Boost = boost * ContextBoost }, Occur.SHOULD);
+        }
+
+        var docs = searcher.Search(query, Math.Max(1, top));
+        var hits = new List<SearchHit>(docs.ScoreDocs.Length);
+        foreach (var scoreDoc in docs.ScoreDocs)
+        {
+            var ordinal = searcher.Doc(scoreDoc.Doc).GetField(OrdinalField).GetInt32Value() ?? -1;
+            hits.Add(new SearchHit(passages[ordinal], scoreDoc.Score, hits.Count + 1));
+        }
+
+        return new SearchResult(hits, profile);
+    }
+
+    public void Dispose() => Release();
+
+    internal bool TryAcquire()
+    {
+        while (true)
+        {
+            var count = Volatile.Read(ref references);
+            if (count <= 0)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref references, count + 1, count) == count)
+            {
+                return true;
+            }
+        }
+    }
+
+    // The last holder of a reference closes the reader, so a swap never pulls an index out from
+    // under a query still running on it.
+    internal void Release()
+    {
+        if (Interlocked.Decrement(ref references) == 0)
+        {
+            reader.Dispose();
+            directory.Dispose();
+        }
+    }
+
+    private QueryProfile Profile(List<string> terms)
+    {
+        var concepts = new List<QueryConcept>();
+        var claimed = new HashSet<int>();
+        foreach (var match in synonyms.Match(terms))
+        {
+            var own = match.QueryTokenIndexes.Select(i => terms[i]).Distinct().ToList();
+            var weight = own.Sum(Weight) / Math.Max(1, own.Count) * Math.Min(own.Count, 3);
+            var alternatives = new List<string[]> { own.ToArray() };
+            alternatives.AddRange(match.Members);
+            concepts.Add(new QueryConcept(alternatives, weight));
+            claimed.UnionWith(match.QueryTokenIndexes);
+        }
+
+        foreach (var term in terms.Where((_, i) => !claimed.Contains(i)).Distinct())
+        {
+            concepts.Add(new QueryConcept([[term]], Weight(term)));
+        }
+
+        return new QueryProfile(concepts);
+    }
+
+    private double Weight(string term)
+    {
+        if (EnglishStopWords.Contains(term))
+        {
+            return 0;
+        }
+
+        var n = reader.MaxDoc;
+        var df = reader.DocFreq(new Term(BodyField, term));
+        var idf = Math.Log(1 + (n - df + 0.5) / (df + 0.5));
+        return TextAnalysis.IsHiraganaOnly(term) ? idf * KanaOnlyFactor : idf;
+    }
+}
