@@ -1,4 +1,7 @@
 using FrontDesk.Knowledge.Ingestion;
+using FrontDesk.Knowledge.Text;
+using Lucene.Net.Analysis;
+using Lucene.Net.Analysis.TokenAttributes;
 using Lucene.Net.Documents;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
@@ -18,7 +21,7 @@ public sealed record SearchHit(Passage Passage, float Score, int Rank)
 
 public sealed record SearchResult(IReadOnlyList<SearchHit> Hits, QueryProfile Profile)
 {
-    public static SearchResult Empty { get; } = new([], new QueryProfile([]));
+    public static SearchResult Empty { get; } = new([], new QueryProfile([], _ => []));
 }
 
 // An immutable in-memory index of one set of passages. Readers share it freely; the
@@ -30,9 +33,10 @@ public sealed class IndexSnapshot : IDisposable
     private const string ContextField = "context";
     private const string OrdinalField = "ord";
     private const int MaxQueryTerms = 256;
+    private const int MaxQueryChars = 2000;
     private const float ContextBoost = 0.3f;
     private const float SynonymBoost = 0.7f;
-    private const float KanaOnlyFactor = 0.25f;
+    private const double UnknownLatinFactor = 0.3;
 
     // Question words carry no topic; they only dilute coverage for English questions.
     private static readonly HashSet<string> EnglishStopWords =
@@ -49,10 +53,12 @@ public sealed class IndexSnapshot : IDisposable
     private readonly IndexSearcher searcher;
     private readonly Passage[] passages;
     private readonly SynonymSet synonyms;
+    private readonly Analyzer analyzer;
     private int references = 1;
 
-    private IndexSnapshot(long version, Passage[] passages, SynonymSet synonyms, Directory directory)
+    private IndexSnapshot(long version, Passage[] passages, SynonymSet synonyms, Analyzer analyzer, Directory directory)
     {
+        this.analyzer = analyzer;
         SnapshotVersion = version;
         this.passages = passages;
         this.synonyms = synonyms;
@@ -67,11 +73,13 @@ public sealed class IndexSnapshot : IDisposable
 
     public IReadOnlyList<Passage> Passages => passages;
 
-    public static IndexSnapshot Build(IEnumerable<Passage> passages, SynonymSet synonyms, long version)
+    // The analyser defaults to the Japanese chain; evaluation passes a plain one as a baseline.
+    public static IndexSnapshot Build(IEnumerable<Passage> passages, SynonymSet synonyms, long version, Analyzer? analyzer = null)
     {
+        analyzer ??= new JapaneseAnalyzer();
         var list = passages.ToArray();
         var directory = new RAMDirectory();
-        var config = new IndexWriterConfig(Version, new JapaneseAnalyzer())
+        var config = new IndexWriterConfig(Version, analyzer)
         {
             Similarity = new BM25Similarity(),
             OpenMode = OpenMode.CREATE,
@@ -92,12 +100,14 @@ public sealed class IndexSnapshot : IDisposable
             writer.Commit();
         }
 
-        return new IndexSnapshot(version, list, synonyms, directory);
+        return new IndexSnapshot(version, list, synonyms, analyzer, directory);
     }
 
     public SearchResult Search(string? question, int top = 5)
     {
-        var terms = TextAnalysis.Tokenize(question ?? string.Empty).Select(t => t.Term).Take(MaxQueryTerms * 4).ToList();
+        // Anything past the first couple of thousand characters is not a question any more.
+        var text = question ?? string.Empty;
+        var terms = Analyze(text.Length > MaxQueryChars ? text[..MaxQueryChars] : text).Take(MaxQueryTerms * 4).ToList();
         if (terms.Count == 0 || passages.Length == 0)
         {
             return SearchResult.Empty;
@@ -112,7 +122,7 @@ public sealed class IndexSnapshot : IDisposable
             {
                 foreach (var term in concept.Alternatives[a])
                 {
-                    var boost = (a == 0 ? 1f : SynonymBoost) * (TextAnalysis.IsHiraganaOnly(term) ? KanaOnlyFactor : 1f);
+                    var boost = (a == 0 ? 1f : SynonymBoost) * (float)TextAnalysis.TermFactor(term);
                     boosts[term] = Math.Max(boosts.GetValueOrDefault(term), boost);
                 }
             }
@@ -184,7 +194,22 @@ public sealed class IndexSnapshot : IDisposable
             concepts.Add(new QueryConcept([[term]], Weight(term)));
         }
 
-        return new QueryProfile(concepts);
+        return new QueryProfile(concepts, Analyze);
+    }
+
+    private List<string> Analyze(string text)
+    {
+        var terms = new List<string>();
+        using var stream = analyzer.GetTokenStream(BodyField, text);
+        var term = stream.AddAttribute<ICharTermAttribute>();
+        stream.Reset();
+        while (stream.IncrementToken())
+        {
+            terms.Add(term.ToString());
+        }
+
+        stream.End();
+        return terms;
     }
 
     private double Weight(string term)
@@ -197,6 +222,13 @@ public sealed class IndexSnapshot : IDisposable
         var n = reader.MaxDoc;
         var df = reader.DocFreq(new Term(BodyField, term));
         var idf = Math.Log(1 + (n - df + 0.5) / (df + 0.5));
-        return TextAnalysis.IsHiraganaOnly(term) ? idf * KanaOnlyFactor : idf;
+
+        // An English word the Japanese corpus never uses is usually untranslated, not off-topic.
+        if (df == 0 && !JapaneseText.ContainsCjk(term))
+        {
+            return idf * UnknownLatinFactor;
+        }
+
+        return idf * TextAnalysis.TermFactor(term);
     }
 }

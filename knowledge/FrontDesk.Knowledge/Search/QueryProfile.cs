@@ -6,7 +6,8 @@ public sealed record QueryConcept(IReadOnlyList<string[]> Alternatives, double W
     public bool IsCoveredBy(IReadOnlySet<string> terms) => Alternatives.Any(a => a.All(terms.Contains));
 }
 
-public sealed class QueryProfile(IReadOnlyList<QueryConcept> concepts)
+// analyze is the index's own analyser, so texts are compared in the terms the index used.
+public sealed class QueryProfile(IReadOnlyList<QueryConcept> concepts, Func<string, IEnumerable<string>> analyze)
 {
     public IReadOnlyList<QueryConcept> Concepts { get; } = concepts;
 
@@ -20,6 +21,5 @@ public sealed class QueryProfile(IReadOnlyList<QueryConcept> concepts)
     public double Coverage(IReadOnlySet<string> terms) =>
         IsEmpty ? 0 : Concepts.Where(c => c.IsCoveredBy(terms)).Sum(c => c.Weight) / TotalWeight;
 
-    public static IReadOnlySet<string> TermSet(string text) =>
-        TextAnalysis.Tokenize(text).Select(t => t.Term).ToHashSet();
+    public IReadOnlySet<string> TermSet(string text) => analyze(text).ToHashSet();
 }

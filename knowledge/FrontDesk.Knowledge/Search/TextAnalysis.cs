@@ -58,6 +58,32 @@ public static class TextAnalysis
         return tokens;
     }
 
+    // Kanji and katakana carry the topic of a Japanese question; bigrams made only of kana are
+    // mostly grammar ("ている", "ですか"), and kanji-kana bigrams sit on word edges.
+    public static double TermFactor(string term)
+    {
+        if (IsHiraganaOnly(term))
+        {
+            return 0.2;
+        }
+
+        var hasKana = false;
+        var hasOther = false;
+        foreach (var c in term)
+        {
+            if (c is >= '\u3041' and <= '\u309F')
+            {
+                hasKana = true;
+            }
+            else
+            {
+                hasOther = true;
+            }
+        }
+
+        return hasKana && hasOther ? 0.5 : 1.0;
+    }
+
     public static bool IsHiraganaOnly(string term)
     {
         foreach (var c in term)

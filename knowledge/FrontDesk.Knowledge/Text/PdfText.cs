@@ -20,7 +20,7 @@ public static partial class PdfText
 
     public static List<string> RemoveFurniture(string normalized)
     {
-        var pages = normalized.Split('\f');
+        var pages = StripTags(normalized).Split('\f');
         var repeated = pages.Length >= 3 ? RunningLines(pages) : [];
         var lines = new List<string>();
         foreach (var page in pages)
@@ -63,6 +63,14 @@ public static partial class PdfText
                 && !Headings.EndsSentence(line) && !Headings.IsListItem(line) && i + 1 < content.Count)
             {
                 level = 2;
+            }
+
+            // A heading wrapped onto a second line continues with a particle ("…の在り方" / "に係る検討").
+            if (currentLevel > 0 && current.Length > 0 && heading is null && line.Length <= ShortLine
+                && line[0] is >= '\u3041' and <= '\u309F' && !Headings.EndsSentence(line))
+            {
+                current.Append(line);
+                continue;
             }
 
             if (current.Length > 0 && (level > 0 || previousEnded || Headings.IsListItem(line)))
@@ -125,8 +133,32 @@ public static partial class PdfText
             .Select(kv => kv.Key).ToHashSet();
     }
 
-    // Bold markers survive some extractors; they are never content.
-    private static string StripMarkup(string line) => line.Replace("**", string.Empty).Trim();
+    // Bold markers and Markdown bullets survive some extractors; they are never content.
+    private static string StripMarkup(string line)
+    {
+        var t = line.Replace("**", string.Empty).Trim();
+        var bullet = MarkdownBullet().Match(t);
+        if (bullet.Success)
+        {
+            var rest = t[bullet.Length..];
+            t = Headings.IsListItem(rest) || Headings.Detect(rest) is not null ? rest : "・" + rest;
+        }
+
+        return t;
+    }
+
+    // Some extractors leave HTML in the text: block tags end a line, inline tags just go.
+    private static string StripTags(string text) =>
+        InlineTag().Replace(BlockTag().Replace(text, "\n"), string.Empty);
+
+    [GeneratedRegex(@"^[-*+]\s+")]
+    private static partial Regex MarkdownBullet();
+
+    [GeneratedRegex(@"</?(p|div|li|ul|ol|br|tr|td|th|table|h[1-6]|section|article|blockquote)(\s[^<>]*)?/?>", RegexOptions.IgnoreCase)]
+    private static partial Regex BlockTag();
+
+    [GeneratedRegex(@"</?[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?>")]
+    private static partial Regex InlineTag();
 
     [GeneratedRegex(@"^([-‐－—–]\s*[0-9]{1,4}\s*[-‐－—–]|[0-9]{1,3}|[0-9]{1,4}\s*/\s*[0-9]{1,4}|[pP]\.?\s*[0-9]{1,4}|[0-9]{1,4}\s*ページ)$")]
     private static partial Regex PageNumber();

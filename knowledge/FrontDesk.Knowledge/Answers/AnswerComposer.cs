@@ -1,0 +1,209 @@
+using System.Globalization;
+using System.Text;
+using FrontDesk.Knowledge.Ingestion;
+using FrontDesk.Knowledge.Search;
+using FrontDesk.Knowledge.Text;
+
+namespace FrontDesk.Knowledge.Answers;
+
+// Extractive answers: the source's own sentences, so figures and names are never rephrased,
+// plus where they came from. Confidence comes from retrieval features only.
+public sealed class AnswerComposer(AnswerOptions options)
+{
+    private const double MinGain = 0.05;
+    private const int ShortSentence = 25;
+
+    public AnswerComposer() : this(new AnswerOptions())
+    {
+    }
+
+    public AnswerOptions Options => options;
+
+    public Answer Compose(string? question, SearchResult result)
+    {
+        var language = DetectLanguage(question ?? string.Empty);
+        var confidence = Confidence(result);
+        if (result.Hits.Count == 0 || confidence < options.DeclineThreshold)
+        {
+            return Decline(language, confidence);
+        }
+
+        var chosen = SelectSentences(result);
+        if (chosen.Count == 0)
+        {
+            return Decline(language, confidence);
+        }
+
+        var passages = chosen.Select(c => c.Hit.Passage).DistinctBy(p => p.Id).ToList();
+        var citations = passages.Select(p => new Citation(p.DocumentId, p.DocumentTitle, p.Heading, p.Metadata.AsOf, p.Metadata.Source, p.Id))
+            .DistinctBy(c => (c.DocumentId, c.Section)).ToList();
+        var sentences = chosen.Select(c => c.Text).ToList();
+        return new Answer(Render(language, sentences, citations), false, confidence, language, sentences, citations);
+    }
+
+    // Features: how much of the question (weighted by rarity) the best passages contain, the
+    // BM25 score relative to what the question could score, and the lead over the runner-up.
+    public static double Confidence(SearchResult result)
+    {
+        var f = Features(result);
+        return Math.Clamp(0.7 * f.Coverage + 0.2 * f.NormalisedScore + 0.1 * f.Margin, 0, 1);
+    }
+
+    public static ConfidenceFeatures Features(SearchResult result)
+    {
+        if (result.Hits.Count == 0 || result.Profile.IsEmpty)
+        {
+            return new ConfidenceFeatures(0, 0, 0);
+        }
+
+        var profile = result.Profile;
+        var coverage = result.Hits.Take(3).Max(h => profile.Coverage(PassageTerms(profile, h.Passage)));
+        var top = result.Hits[0].Score;
+        var normalisedScore = Math.Min(1, top / (1.2 * profile.TotalWeight));
+        var margin = result.Hits.Count > 1 && top > 0 ? (top - result.Hits[1].Score) / top : 1;
+        return new ConfidenceFeatures(coverage, normalisedScore, margin);
+    }
+
+    public static string DetectLanguage(string question)
+    {
+        var latin = 0;
+        foreach (var c in question)
+        {
+            if (JapaneseText.IsCjk(c) && !char.IsSurrogate(c))
+            {
+                return "ja";
+            }
+
+            if (char.IsAsciiLetter(c))
+            {
+                latin++;
+            }
+        }
+
+        return latin >= 2 ? "en" : "ja";
+    }
+
+    private static IReadOnlySet<string> PassageTerms(QueryProfile profile, Passage passage) =>
+        profile.TermSet(passage.DocumentTitle + "\n" + string.Join('\n', passage.HeadingPath) + "\n" + passage.Text);
+
+    private List<Candidate> SelectSentences(SearchResult result)
+    {
+        var profile = result.Profile;
+        var candidates = new List<Candidate>();
+        foreach (var hit in result.Hits.Take(options.PassagesConsidered))
+        {
+            var spans = Sentences.Split(hit.Passage.Text);
+            for (var i = 0; i < spans.Count; i++)
+            {
+                var text = hit.Passage.Text[spans[i].Start..spans[i].End];
+                var terms = profile.TermSet(text);
+                var covered = profile.Concepts.Where(c => c.IsCoveredBy(terms)).ToHashSet();
+                candidates.Add(new Candidate(hit, i, text, covered));
+            }
+        }
+
+        if (candidates.Count == 0)
+        {
+            return [];
+        }
+
+        // Earlier passages ranked higher, so they break ties.
+        double Gain(Candidate c, HashSet<QueryConcept> have) =>
+            c.Covered.Where(k => !have.Contains(k)).Sum(k => k.Weight) / profile.TotalWeight;
+
+        var have = new HashSet<QueryConcept>();
+        var best = candidates.MaxBy(c => Gain(c, have) - 0.03 * (c.Hit.Rank - 1) - (c.Text.Length > options.MaxChars * 2 ? 0.2 : 0))!;
+        var chosen = new List<Candidate> { best };
+        have.UnionWith(best.Covered);
+        var length = best.Text.Length;
+
+        // A heading-like fragment or a lead-in ("次のとおり：") needs the sentence after it.
+        if (best.Text.Length < ShortSentence || best.Text.EndsWith(':'))
+        {
+            var next = candidates.FirstOrDefault(c => c.Hit == best.Hit && c.Index == best.Index + 1);
+            if (next is not null && length + next.Text.Length <= options.MaxChars)
+            {
+                chosen.Add(next);
+                have.UnionWith(next.Covered);
+                length += next.Text.Length;
+            }
+        }
+
+        while (chosen.Count < options.MaxSentences)
+        {
+            var add = candidates
+                .Where(c => !chosen.Contains(c) && c.Hit.Passage.DocumentId == best.Hit.Passage.DocumentId && length + c.Text.Length <= options.MaxChars)
+                .Select(c => (Candidate: c, Gain: Gain(c, have)))
+                .Where(x => x.Gain >= MinGain)
+                .OrderByDescending(x => x.Gain)
+                .ThenBy(x => x.Candidate.Hit.Rank)
+                .FirstOrDefault();
+            if (add.Candidate is null)
+            {
+                break;
+            }
+
+            chosen.Add(add.Candidate);
+            have.UnionWith(add.Candidate.Covered);
+            length += add.Candidate.Text.Length;
+        }
+
+        // Read in source order, not in order of relevance.
+        return chosen.OrderBy(c => c.Hit.Passage.Start).ThenBy(c => c.Index)
+            .Select(c => c with { Text = Trim(c.Text) }).ToList();
+    }
+
+    private string Trim(string sentence) =>
+        sentence.Length <= options.MaxChars * 2 ? sentence : sentence[..(options.MaxChars * 2)] + "…";
+
+    private static string Render(string language, List<string> sentences, List<Citation> citations)
+    {
+        var sb = new StringBuilder();
+        if (language == "en")
+        {
+            sb.Append("Here is what the source says (in Japanese):\n");
+        }
+
+        foreach (var sentence in sentences)
+        {
+            sb.Append(sentence.TrimStart('・', ' ')).Append('\n');
+        }
+
+        sb.Append(language == "en" ? "Source: " : "出典: ");
+        sb.Append(string.Join(language == "en" ? "; " : "／", citations.Select(c => FormatCitation(language, c))));
+        return sb.ToString();
+    }
+
+    private static string FormatCitation(string language, Citation c)
+    {
+        var parts = new List<string> { c.Title };
+        if (c.Section.Length > 0 && c.Section != c.Title)
+        {
+            parts.Add(language == "en" ? $"section \"{c.Section}\"" : $"「{c.Section}」");
+        }
+
+        if (c.AsOf is { } asOf)
+        {
+            parts.Add(language == "en"
+                ? $"as of {asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}"
+                : $"{asOf.Year}年{asOf.Month}月{asOf.Day}日時点");
+        }
+
+        if (!string.IsNullOrEmpty(c.Source))
+        {
+            parts.Add(c.Source);
+        }
+
+        return string.Join(language == "en" ? ", " : "、", parts);
+    }
+
+    private static Answer Decline(string language, double confidence)
+    {
+        var text = language == "en"
+            ? "Sorry, I could not find reliable information to answer that. I can put you in touch with one of our coordinators if you would like."
+            : "申し訳ありません。その質問にお答えできる確かな情報が見つかりませんでした。ご希望でしたら、担当のコーディネーターにおつなぎします。";
+        return new Answer(text, true, confidence, language, [], []);
+    }
+
+    private sealed record Candidate(SearchHit Hit, int Index, string Text, HashSet<QueryConcept> Covered);
+}
