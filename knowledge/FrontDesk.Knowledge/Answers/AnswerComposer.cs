@@ -12,6 +12,8 @@ public sealed class AnswerComposer(AnswerOptions options)
 {
     private const double MinGain = 0.05;
     private const int ShortSentence = 25;
+    private const int MinBody = 40;
+    private const double PassagePrior = 0.3;
 
     public AnswerComposer() : this(new AnswerOptions())
     {
@@ -58,9 +60,10 @@ public sealed class AnswerComposer(AnswerOptions options)
 
         var profile = result.Profile;
         var coverage = result.Hits.Take(3).Max(h => profile.Coverage(PassageTerms(profile, h.Passage)));
-        var top = result.Hits[0].Score;
+        var top = result.Hits.Max(h => h.Score);
         var normalisedScore = Math.Min(1, top / (1.2 * profile.TotalWeight));
-        var margin = result.Hits.Count > 1 && top > 0 ? (top - result.Hits[1].Score) / top : 1;
+        var lead = result.Hits[0].RankScore;
+        var margin = result.Hits.Count > 1 && lead > 0 ? Math.Max(0, lead - result.Hits[1].RankScore) / lead : 1;
         return new ConfidenceFeatures(coverage, normalisedScore, margin);
     }
 
@@ -84,21 +87,25 @@ public sealed class AnswerComposer(AnswerOptions options)
     }
 
     private static IReadOnlySet<string> PassageTerms(QueryProfile profile, Passage passage) =>
-        profile.TermSet(passage.DocumentTitle + "\n" + string.Join('\n', passage.HeadingPath) + "\n" + passage.Text);
+        profile.TermSet(IndexSnapshot.ContextOf(passage) + "\n" + passage.Text);
 
     private List<Candidate> SelectSentences(SearchResult result)
     {
         var profile = result.Profile;
         var candidates = new List<Candidate>();
+        var lead = Math.Max(result.Hits[0].RankScore, 1e-9);
         foreach (var hit in result.Hits.Take(options.PassagesConsidered))
         {
+            // A sentence is read under its headings: what they say counts, at half weight.
+            var context = profile.TermSet(IndexSnapshot.ContextOf(hit.Passage));
             var spans = Sentences.Split(hit.Passage.Text);
             for (var i = 0; i < spans.Count; i++)
             {
                 var text = hit.Passage.Text[spans[i].Start..spans[i].End];
                 var terms = profile.TermSet(text);
                 var covered = profile.Concepts.Where(c => c.IsCoveredBy(terms)).ToHashSet();
-                candidates.Add(new Candidate(hit, i, text, covered));
+                var fromContext = profile.Concepts.Where(c => !covered.Contains(c) && c.IsCoveredBy(context)).Sum(c => c.Weight) / profile.TotalWeight;
+                candidates.Add(new Candidate(hit, i, text, covered, fromContext * 0.5, hit.RankScore / lead));
             }
         }
 
@@ -107,51 +114,72 @@ public sealed class AnswerComposer(AnswerOptions options)
             return [];
         }
 
-        // Earlier passages ranked higher, so they break ties.
+        // Concepts most candidate sentences share (the topic: "二地域居住") say little about which
+        // sentence answers; concepts few sentences hold (the asked detail) say more.
+        var local = profile.Concepts.ToDictionary(c => c, c =>
+        {
+            var n = candidates.Count(x => x.Covered.Contains(c));
+            return c.Weight * Math.Log(1 + (double)candidates.Count / (1 + n));
+        });
+        var localTotal = Math.Max(local.Values.Sum(), 1e-9);
+
         double Gain(Candidate c, HashSet<QueryConcept> have) =>
-            c.Covered.Where(k => !have.Contains(k)).Sum(k => k.Weight) / profile.TotalWeight;
+            c.Covered.Where(k => !have.Contains(k)).Sum(k => local[k]) / localTotal;
+
+        double Own(Candidate c) => c.Covered.Sum(k => local[k]) / localTotal;
+
+        // Passages ranked higher lend their sentences weight; fragments (headings, table cells)
+        // lose some; a sentence repeating what is already chosen gains little.
+        double Score(Candidate c, HashSet<QueryConcept> have) =>
+            0.5 * Gain(c, have) + 0.5 * Own(c) + c.ContextGain + PassagePrior * c.PassageScore
+            - (c.Text.Length < ShortSentence ? 0.1 : 0) - (c.Text.Length > options.MaxChars * 2 ? 0.2 : 0);
 
         var have = new HashSet<QueryConcept>();
-        var best = candidates.MaxBy(c => Gain(c, have) - 0.03 * (c.Hit.Rank - 1) - (c.Text.Length > options.MaxChars * 2 ? 0.2 : 0))!;
+        var best = candidates.MaxBy(c => Score(c, have))!;
         var chosen = new List<Candidate> { best };
         have.UnionWith(best.Covered);
         var length = best.Text.Length;
 
-        // A heading-like fragment or a lead-in ("次のとおり：") needs the sentence after it.
-        if (best.Text.Length < ShortSentence || best.Text.EndsWith(':'))
+        // A heading-like fragment or a lead-in ("次のとおり:") needs what follows it.
+        var last = best;
+        while ((last.Text.Length < ShortSentence || last.Text.EndsWith(':') || length < MinBody) && chosen.Count < options.MaxSentences)
         {
-            var next = candidates.FirstOrDefault(c => c.Hit == best.Hit && c.Index == best.Index + 1);
-            if (next is not null && length + next.Text.Length <= options.MaxChars)
-            {
-                chosen.Add(next);
-                have.UnionWith(next.Covered);
-                length += next.Text.Length;
-            }
-        }
-
-        while (chosen.Count < options.MaxSentences)
-        {
-            var add = candidates
-                .Where(c => !chosen.Contains(c) && c.Hit.Passage.DocumentId == best.Hit.Passage.DocumentId && length + c.Text.Length <= options.MaxChars)
-                .Select(c => (Candidate: c, Gain: Gain(c, have)))
-                .Where(x => x.Gain >= MinGain)
-                .OrderByDescending(x => x.Gain)
-                .ThenBy(x => x.Candidate.Hit.Rank)
-                .FirstOrDefault();
-            if (add.Candidate is null)
+            var next = Next(candidates, last);
+            if (next is null || length + next.Text.Length > options.MaxChars)
             {
                 break;
             }
 
-            chosen.Add(add.Candidate);
-            have.UnionWith(add.Candidate.Covered);
-            length += add.Candidate.Text.Length;
+            chosen.Add(next);
+            have.UnionWith(next.Covered);
+            length += next.Text.Length;
+            last = next;
+        }
+
+        // Fill the remaining room with the next most useful sentences of the same or the top passage.
+        while (chosen.Count < options.MaxSentences)
+        {
+            var add = candidates
+                .Where(c => !chosen.Contains(c) && (c.Hit == best.Hit || c.Hit.Rank == 1) && length + c.Text.Length <= options.MaxChars
+                    && c.Text.Length >= ShortSentence && Own(c) >= MinGain)
+                .MaxBy(c => Score(c, have) + (Next(candidates, last) == c ? 0.1 : 0));
+            if (add is null)
+            {
+                break;
+            }
+
+            chosen.Add(add);
+            have.UnionWith(add.Covered);
+            length += add.Text.Length;
         }
 
         // Read in source order, not in order of relevance.
         return chosen.OrderBy(c => c.Hit.Passage.Start).ThenBy(c => c.Index)
             .Select(c => c with { Text = Trim(c.Text) }).ToList();
     }
+
+    private static Candidate? Next(List<Candidate> candidates, Candidate c) =>
+        candidates.FirstOrDefault(x => x.Hit == c.Hit && x.Index == c.Index + 1);
 
     private string Trim(string sentence) =>
         sentence.Length <= options.MaxChars * 2 ? sentence : sentence[..(options.MaxChars * 2)] + "…";
@@ -205,5 +233,5 @@ public sealed class AnswerComposer(AnswerOptions options)
         return new Answer(text, true, confidence, language, [], []);
     }
 
-    private sealed record Candidate(SearchHit Hit, int Index, string Text, HashSet<QueryConcept> Covered);
+    private sealed record Candidate(SearchHit Hit, int Index, string Text, HashSet<QueryConcept> Covered, double ContextGain, double PassageScore);
 }

@@ -12,7 +12,8 @@ using Directory = Lucene.Net.Store.Directory;
 
 namespace FrontDesk.Knowledge.Search;
 
-public sealed record SearchHit(Passage Passage, float Score, int Rank)
+// Score is BM25; RankScore (0..1) is what the hits are ordered by after re-ranking.
+public sealed record SearchHit(Passage Passage, float Score, int Rank, double RankScore = 1)
 {
     public string PassageId => Passage.Id;
 
@@ -34,6 +35,8 @@ public sealed class IndexSnapshot : IDisposable
     private const string OrdinalField = "ord";
     private const int MaxQueryTerms = 256;
     private const int MaxQueryChars = 2000;
+    private const int RerankPool = 20;
+    private const double CoverageShare = 0.5;
     private const float ContextBoost = 0.3f;
     private const float SynonymBoost = 0.7f;
     private const double UnknownLatinFactor = 0.3;
@@ -93,7 +96,7 @@ public sealed class IndexSnapshot : IDisposable
                 {
                     new StoredField(OrdinalField, i),
                     new TextField(BodyField, p.Text, Field.Store.NO),
-                    new TextField(ContextField, p.DocumentTitle + "\n" + string.Join('\n', p.HeadingPath), Field.Store.NO),
+                    new TextField(ContextField, ContextOf(p), Field.Store.NO),
                 });
             }
 
@@ -107,22 +110,28 @@ public sealed class IndexSnapshot : IDisposable
     {
         // Anything past the first couple of thousand characters is not a question any more.
         var text = question ?? string.Empty;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return SearchResult.Empty;
+        }
+
         var terms = Analyze(text.Length > MaxQueryChars ? text[..MaxQueryChars] : text).Take(MaxQueryTerms * 4).ToList();
         if (terms.Count == 0 || passages.Length == 0)
         {
             return SearchResult.Empty;
         }
 
-        var profile = Profile(terms);
+        var profile = Profile(terms, Kinds(text));
         var query = new BooleanQuery();
         var boosts = new Dictionary<string, float>();
+        var kinds = Kinds(text);
         foreach (var concept in profile.Concepts)
         {
             for (var a = 0; a < concept.Alternatives.Count; a++)
             {
                 foreach (var term in concept.Alternatives[a])
                 {
-                    var boost = (a == 0 ? 1f : SynonymBoost) * (float)TextAnalysis.TermFactor(term);
+                    var boost = (a == 0 ? 1f : SynonymBoost) * (float)(a == 0 ? Factor(kinds, term) : 1.0);
                     boosts[term] = Math.Max(boosts.GetValueOrDefault(term), boost);
                 }
             }
@@ -134,18 +143,29 @@ public sealed class IndexSnapshot : IDisposable
             query.Add(new TermQuery(new Term(ContextField, term)) { Boost = boost * ContextBoost }, Occur.SHOULD);
         }
 
-        var docs = searcher.Search(query, Math.Max(1, top));
-        var hits = new List<SearchHit>(docs.ScoreDocs.Length);
-        foreach (var scoreDoc in docs.ScoreDocs)
+        // BM25 rewards repeating one query term; re-ranking a wider pool by how many of the
+        // question's distinct concepts a passage holds favours passages that answer all of it.
+        var docs = searcher.Search(query, Math.Max(RerankPool, top));
+        if (docs.ScoreDocs.Length == 0)
         {
-            var ordinal = searcher.Doc(scoreDoc.Doc).GetField(OrdinalField).GetInt32Value() ?? -1;
-            hits.Add(new SearchHit(passages[ordinal], scoreDoc.Score, hits.Count + 1));
+            return new SearchResult([], profile);
         }
 
-        return new SearchResult(hits, profile);
+        var best = docs.ScoreDocs[0].Score;
+        var ranked = docs.ScoreDocs
+            .Select(d => passages[searcher.Doc(d.Doc).GetField(OrdinalField).GetInt32Value() ?? -1] is var p
+                ? (Passage: p, Bm25: d.Score, Blend: (1 - CoverageShare) * d.Score / best + CoverageShare * profile.Coverage(ContextOf(p) + "\n" + p.Text))
+                : default)
+            .OrderByDescending(x => x.Blend)
+            .Take(Math.Max(1, top))
+            .Select((x, i) => new SearchHit(x.Passage, x.Bm25, i + 1, x.Blend))
+            .ToList();
+        return new SearchResult(ranked, profile);
     }
 
     public void Dispose() => Release();
+
+    public static string ContextOf(Passage p) => p.DocumentTitle + "\n" + string.Join('\n', p.HeadingPath);
 
     internal bool TryAcquire()
     {
@@ -175,14 +195,35 @@ public sealed class IndexSnapshot : IDisposable
         }
     }
 
-    private QueryProfile Profile(List<string> terms)
+    // How much each query term says about the topic, judged on the question as written.
+    private static Dictionary<string, double> Kinds(string question)
+    {
+        var factors = new Dictionary<string, double>();
+        foreach (var token in TextAnalysis.Tokenize(question.Length > MaxQueryChars ? question[..MaxQueryChars] : question))
+        {
+            factors[token.Term] = Math.Max(factors.GetValueOrDefault(token.Term), TextAnalysis.KindFactor(token.Kind));
+        }
+
+        return factors;
+    }
+
+    private static double Factor(Dictionary<string, double> kinds, string term) => kinds.GetValueOrDefault(term, 1.0);
+
+    private QueryProfile Profile(List<string> terms, Dictionary<string, double> kinds)
     {
         var concepts = new List<QueryConcept>();
         var claimed = new HashSet<int>();
-        foreach (var match in synonyms.Match(terms))
+        // Longest matches first; a group matching only tokens a longer one already explained
+        // ("二拠点居住" inside "二拠点居住者") would count the same words twice.
+        foreach (var match in synonyms.Match(terms).OrderByDescending(m => m.QueryTokenIndexes.Count))
         {
+            if (match.QueryTokenIndexes.All(claimed.Contains))
+            {
+                continue;
+            }
+
             var own = match.QueryTokenIndexes.Select(i => terms[i]).Distinct().ToList();
-            var weight = own.Sum(Weight) / Math.Max(1, own.Count) * Math.Min(own.Count, 3);
+            var weight = own.Sum(t => Weight(t, kinds)) / Math.Max(1, own.Count) * Math.Min(own.Count, 3);
             var alternatives = new List<string[]> { own.ToArray() };
             alternatives.AddRange(match.Members);
             concepts.Add(new QueryConcept(alternatives, weight));
@@ -191,7 +232,7 @@ public sealed class IndexSnapshot : IDisposable
 
         foreach (var term in terms.Where((_, i) => !claimed.Contains(i)).Distinct())
         {
-            concepts.Add(new QueryConcept([[term]], Weight(term)));
+            concepts.Add(new QueryConcept([[term]], Weight(term, kinds)));
         }
 
         return new QueryProfile(concepts, Analyze);
@@ -212,7 +253,7 @@ public sealed class IndexSnapshot : IDisposable
         return terms;
     }
 
-    private double Weight(string term)
+    private double Weight(string term, Dictionary<string, double> kinds)
     {
         if (EnglishStopWords.Contains(term))
         {
@@ -229,6 +270,6 @@ public sealed class IndexSnapshot : IDisposable
             return idf * UnknownLatinFactor;
         }
 
-        return idf * TextAnalysis.TermFactor(term);
+        return idf * Factor(kinds, term);
     }
 }

@@ -43,7 +43,7 @@ internal sealed class JapaneseTokenizer : Tokenizer
     {
         base.Reset();
         // Offsets refer to the normalised text; passages are short, so whole-field reads are fine.
-        var text = m_input.ReadToEnd();
+        var text = m_input.ReadToEnd() ?? string.Empty;
         tokens = TextAnalysis.Tokenize(text);
         finalOffset = text.Length;
         next = 0;

@@ -3,15 +3,24 @@ using FrontDesk.Knowledge.Text;
 
 namespace FrontDesk.Knowledge.Search;
 
-public readonly record struct AnalyzedToken(string Term, int Start, int End);
+// Kind is read from the text before kana folding: katakana words are content, hiragana grammar.
+public enum TokenKind
+{
+    Content,
+    Mixed,
+    Kana,
+}
+
+public readonly record struct AnalyzedToken(string Term, int Start, int End, TokenKind Kind = TokenKind.Content);
 
 // The one place that decides what a searchable term is, shared by the Lucene analyser, query
 // building and answer scoring so they cannot drift apart.
 public static class TextAnalysis
 {
-    public static string Fold(string text)
+    public static string Fold(string text) => FoldNormalized(JapaneseText.RemoveStraySpaces(JapaneseText.Normalize(text)));
+
+    private static string FoldNormalized(string normalized)
     {
-        var normalized = JapaneseText.RemoveStraySpaces(JapaneseText.Normalize(text));
         var sb = new StringBuilder(normalized.Length);
         foreach (var c in normalized)
         {
@@ -23,7 +32,8 @@ public static class TextAnalysis
 
     public static List<AnalyzedToken> Tokenize(string text)
     {
-        var folded = Fold(text);
+        var unfolded = JapaneseText.RemoveStraySpaces(JapaneseText.Normalize(text));
+        var folded = FoldNormalized(unfolded);
         var tokens = new List<AnalyzedToken>();
         var i = 0;
         while (i < folded.Length)
@@ -37,7 +47,7 @@ public static class TextAnalysis
                     i++;
                 }
 
-                AddCjkRun(folded, start, i, tokens);
+                AddCjkRun(folded, unfolded, start, i, tokens);
             }
             else if (JapaneseText.IsLatinOrDigit(c))
             {
@@ -58,30 +68,32 @@ public static class TextAnalysis
         return tokens;
     }
 
-    // Kanji and katakana carry the topic of a Japanese question; bigrams made only of kana are
-    // mostly grammar ("ている", "ですか"), and kanji-kana bigrams sit on word edges.
-    public static double TermFactor(string term)
+    // Kanji and katakana carry the topic of a Japanese question; bigrams made only of hiragana are
+    // mostly grammar ("ている", "ですか"), and kanji-hiragana bigrams sit on word edges.
+    public static double KindFactor(TokenKind kind) => kind switch
     {
-        if (IsHiraganaOnly(term))
-        {
-            return 0.2;
-        }
+        TokenKind.Kana => 0.15,
+        TokenKind.Mixed => 0.35,
+        _ => 1.0,
+    };
 
-        var hasKana = false;
-        var hasOther = false;
-        foreach (var c in term)
+    private static TokenKind KindOf(string unfolded, int start, int end)
+    {
+        var hiragana = 0;
+        var other = 0;
+        for (var i = start; i < end && i < unfolded.Length; i++)
         {
-            if (c is >= '\u3041' and <= '\u309F')
+            if (unfolded[i] is >= '\u3041' and <= '\u309F')
             {
-                hasKana = true;
+                hiragana++;
             }
             else
             {
-                hasOther = true;
+                other++;
             }
         }
 
-        return hasKana && hasOther ? 0.5 : 1.0;
+        return hiragana == 0 ? TokenKind.Content : other == 0 ? TokenKind.Kana : TokenKind.Mixed;
     }
 
     public static bool IsHiraganaOnly(string term)
@@ -99,11 +111,11 @@ public static class TextAnalysis
 
     // Overlapping bigrams stand in for words, which Japanese text does not mark; a lone
     // character between scripts or punctuation is kept as a unigram so it stays searchable.
-    private static void AddCjkRun(string text, int start, int end, List<AnalyzedToken> tokens)
+    private static void AddCjkRun(string text, string unfolded, int start, int end, List<AnalyzedToken> tokens)
     {
         if (end - start == 1 || (end - start == 2 && char.IsSurrogatePair(text[start], text[start + 1])))
         {
-            tokens.Add(new AnalyzedToken(text[start..end], start, end));
+            tokens.Add(new AnalyzedToken(text[start..end], start, end, KindOf(unfolded, start, end)));
             return;
         }
 
@@ -116,7 +128,8 @@ public static class TextAnalysis
         positions.Add(end);
         for (var k = 0; k + 2 < positions.Count; k++)
         {
-            tokens.Add(new AnalyzedToken(text[positions[k]..positions[k + 2]], positions[k], positions[k + 2]));
+            tokens.Add(new AnalyzedToken(text[positions[k]..positions[k + 2]], positions[k], positions[k + 2],
+                KindOf(unfolded, positions[k], positions[k + 2])));
         }
     }
 

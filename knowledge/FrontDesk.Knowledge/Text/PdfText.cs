@@ -13,6 +13,7 @@ public readonly record struct TextBlock(string Text, int HeadingLevel)
 public static partial class PdfText
 {
     private const int ShortLine = 25;
+    private const int WrappedHeading = 18;
 
     public static string Clean(string raw) => string.Join('\n', Blocks(raw).Select(b => b.Text));
 
@@ -54,6 +55,7 @@ public static partial class PdfText
         var current = new StringBuilder();
         var currentLevel = 0;
         var previousEnded = true;
+        var previousLength = 0;
         for (var i = 0; i < content.Count; i++)
         {
             var line = content[i];
@@ -67,9 +69,10 @@ public static partial class PdfText
 
             // A heading wrapped onto a second line continues with a particle ("…の在り方" / "に係る検討").
             if (currentLevel > 0 && current.Length > 0 && heading is null && line.Length <= ShortLine
-                && line[0] is >= '\u3041' and <= '\u309F' && !Headings.EndsSentence(line))
+                && previousLength >= WrappedHeading && line[0] is >= '\u3041' and <= '\u309F' && !Headings.EndsSentence(line))
             {
                 current.Append(line);
+                previousLength = line.Length;
                 continue;
             }
 
@@ -94,6 +97,7 @@ public static partial class PdfText
             }
 
             previousEnded = level > 0 || Headings.EndsSentence(line) || line.EndsWith(':');
+            previousLength = line.Length;
         }
 
         Flush(blocks, current, currentLevel);
@@ -102,7 +106,11 @@ public static partial class PdfText
 
     private static void Flush(List<TextBlock> blocks, StringBuilder current, int level)
     {
-        var text = JapaneseText.RemoveStraySpaces(current.ToString()).Trim();
+        var raw = current.ToString();
+
+        // "1 概要" and "(2) 対象" keep the space after their number; it is layout, not a stray.
+        var number = level > 0 ? HeadingNumber().Match(raw) : Match.Empty;
+        var text = (number.Success ? number.Value : string.Empty) + JapaneseText.RemoveStraySpaces(raw[number.Length..]).Trim();
         if (text.Length > 0)
         {
             blocks.Add(new TextBlock(text, level));
@@ -150,6 +158,9 @@ public static partial class PdfText
     // Some extractors leave HTML in the text: block tags end a line, inline tags just go.
     private static string StripTags(string text) =>
         InlineTag().Replace(BlockTag().Replace(text, "\n"), string.Empty);
+
+    [GeneratedRegex(@"^([0-9]{1,2}\.?|\([0-9]{1,2}\)|第[0-9]+[章節]) ")]
+    private static partial Regex HeadingNumber();
 
     [GeneratedRegex(@"^[-*+]\s+")]
     private static partial Regex MarkdownBullet();
