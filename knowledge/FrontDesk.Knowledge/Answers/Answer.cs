@@ -13,7 +13,7 @@ public sealed record Answer(
 public sealed record AnswerOptions
 {
     // Calibrated on the dev questions with the Japanese chain (see KNOWLEDGE-NOTES.md).
-    public const double DefaultDeclineThreshold = 0.45;
+    public const double DefaultDeclineThreshold = 0.25;
 
     public double DeclineThreshold { get; init; } = DefaultDeclineThreshold;
 
@@ -24,4 +24,4 @@ public sealed record AnswerOptions
     public int PassagesConsidered { get; init; } = 3;
 }
 
-public readonly record struct ConfidenceFeatures(double Coverage, double NormalisedScore, double Margin);
+public readonly record struct ConfidenceFeatures(double Coverage, double NormalisedScore, double Margin, int UnknownRun);

@@ -14,6 +14,8 @@ public sealed class AnswerComposer(AnswerOptions options)
     private const int ShortSentence = 25;
     private const int MinBody = 40;
     private const double PassagePrior = 0.3;
+    private const double UnknownTermPenalty = 0.2;
+    private const int UnknownRunLength = 3;
 
     public AnswerComposer() : this(new AnswerOptions())
     {
@@ -48,14 +50,15 @@ public sealed class AnswerComposer(AnswerOptions options)
     public static double Confidence(SearchResult result)
     {
         var f = Features(result);
-        return Math.Clamp(0.7 * f.Coverage + 0.2 * f.NormalisedScore + 0.1 * f.Margin, 0, 1);
+        var unknown = f.UnknownRun >= UnknownRunLength ? UnknownTermPenalty : 0;
+        return Math.Clamp(0.6 * f.Coverage + 0.3 * f.NormalisedScore + 0.1 * f.Margin - unknown, 0, 1);
     }
 
     public static ConfidenceFeatures Features(SearchResult result)
     {
         if (result.Hits.Count == 0 || result.Profile.IsEmpty)
         {
-            return new ConfidenceFeatures(0, 0, 0);
+            return new ConfidenceFeatures(0, 0, 0, 0);
         }
 
         var profile = result.Profile;
@@ -64,7 +67,7 @@ public sealed class AnswerComposer(AnswerOptions options)
         var normalisedScore = Math.Min(1, top / (1.2 * profile.TotalWeight));
         var lead = result.Hits[0].RankScore;
         var margin = result.Hits.Count > 1 && lead > 0 ? Math.Max(0, lead - result.Hits[1].RankScore) / lead : 1;
-        return new ConfidenceFeatures(coverage, normalisedScore, margin);
+        return new ConfidenceFeatures(coverage, normalisedScore, margin, profile.UnknownRun);
     }
 
     public static string DetectLanguage(string question)

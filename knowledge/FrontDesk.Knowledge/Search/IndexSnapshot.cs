@@ -36,7 +36,12 @@ public sealed class IndexSnapshot : IDisposable
     private const int MaxQueryTerms = 256;
     private const int MaxQueryChars = 2000;
     private const int RerankPool = 20;
-    private const double CoverageShare = 0.5;
+    private const double Bm25Share = 0.45;
+    private const double PassageCoverageShare = 0.4;
+
+    // Questions often name the source ("知事会が求めていること") while the passage that answers
+    // never repeats it; what the whole document covers lends a little weight.
+    private const double DocumentCoverageShare = 0.15;
     private const float ContextBoost = 0.3f;
     private const float SynonymBoost = 0.7f;
     private const double UnknownLatinFactor = 0.3;
@@ -57,6 +62,7 @@ public sealed class IndexSnapshot : IDisposable
     private readonly Passage[] passages;
     private readonly SynonymSet synonyms;
     private readonly Analyzer analyzer;
+    private readonly Dictionary<string, HashSet<string>> documentTerms = [];
     private int references = 1;
 
     private IndexSnapshot(long version, Passage[] passages, SynonymSet synonyms, Analyzer analyzer, Directory directory)
@@ -68,6 +74,15 @@ public sealed class IndexSnapshot : IDisposable
         this.directory = directory;
         reader = DirectoryReader.Open(directory);
         searcher = new IndexSearcher(reader) { Similarity = new BM25Similarity() };
+        foreach (var p in passages)
+        {
+            if (!documentTerms.TryGetValue(p.DocumentId, out var terms))
+            {
+                documentTerms[p.DocumentId] = terms = [.. Analyze(p.DocumentTitle)];
+            }
+
+            terms.UnionWith(Analyze(p.Text));
+        }
     }
 
     public long SnapshotVersion { get; }
@@ -121,7 +136,7 @@ public sealed class IndexSnapshot : IDisposable
             return SearchResult.Empty;
         }
 
-        var profile = Profile(terms, Kinds(text));
+        var profile = Profile(terms, Kinds(text), text.Length > MaxQueryChars ? text[..MaxQueryChars] : text);
         var query = new BooleanQuery();
         var boosts = new Dictionary<string, float>();
         var kinds = Kinds(text);
@@ -153,9 +168,11 @@ public sealed class IndexSnapshot : IDisposable
 
         var best = docs.ScoreDocs[0].Score;
         var ranked = docs.ScoreDocs
-            .Select(d => passages[searcher.Doc(d.Doc).GetField(OrdinalField).GetInt32Value() ?? -1] is var p
-                ? (Passage: p, Bm25: d.Score, Blend: (1 - CoverageShare) * d.Score / best + CoverageShare * profile.Coverage(ContextOf(p) + "\n" + p.Text))
-                : default)
+            .Select(d => passages[searcher.Doc(d.Doc).GetField(OrdinalField).GetInt32Value() ?? -1])
+            .Zip(docs.ScoreDocs, (p, d) => (Passage: p, Bm25: d.Score, Blend:
+                Bm25Share * d.Score / best
+                + PassageCoverageShare * profile.Coverage(profile.TermSet(ContextOf(p) + "\n" + p.Text))
+                + DocumentCoverageShare * profile.Coverage(DocumentTerms(p.DocumentId))))
             .OrderByDescending(x => x.Blend)
             .Take(Math.Max(1, top))
             .Select((x, i) => new SearchHit(x.Passage, x.Bm25, i + 1, x.Blend))
@@ -209,7 +226,27 @@ public sealed class IndexSnapshot : IDisposable
 
     private static double Factor(Dictionary<string, double> kinds, string term) => kinds.GetValueOrDefault(term, 1.0);
 
-    private QueryProfile Profile(List<string> terms, Dictionary<string, double> kinds)
+    private IReadOnlySet<string> DocumentTerms(string documentId) =>
+        documentTerms.TryGetValue(documentId, out var terms) ? terms : new HashSet<string>();
+
+    private int UnknownRun(string question)
+    {
+        var longest = 0;
+        var run = 0;
+        var previousStart = -2;
+        foreach (var token in TextAnalysis.Tokenize(question))
+        {
+            var unknown = token.Kind == TokenKind.Content && token.Term.Length == 2 && JapaneseText.ContainsCjk(token.Term)
+                && reader.DocFreq(new Term(BodyField, token.Term)) == 0;
+            run = unknown ? (token.Start == previousStart + 1 ? run + 1 : 1) : 0;
+            longest = Math.Max(longest, run);
+            previousStart = unknown ? token.Start : -2;
+        }
+
+        return longest;
+    }
+
+    private QueryProfile Profile(List<string> terms, Dictionary<string, double> kinds, string question)
     {
         var concepts = new List<QueryConcept>();
         var claimed = new HashSet<int>();
@@ -235,7 +272,7 @@ public sealed class IndexSnapshot : IDisposable
             concepts.Add(new QueryConcept([[term]], Weight(term, kinds)));
         }
 
-        return new QueryProfile(concepts, Analyze);
+        return new QueryProfile(concepts, Analyze, analyzer is JapaneseAnalyzer ? UnknownRun(question) : 0);
     }
 
     private List<string> Analyze(string text)

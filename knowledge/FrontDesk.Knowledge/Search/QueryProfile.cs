@@ -1,14 +1,25 @@
 namespace FrontDesk.Knowledge.Search;
 
 // One thing the question asks about: a term, or a synonym group satisfied by any member.
+// Partial credit: "オンラインによる行政手続" holds most of "オンライン手続き" but not the bigram
+// across the join, and should still count.
 public sealed record QueryConcept(IReadOnlyList<string[]> Alternatives, double Weight)
 {
-    public bool IsCoveredBy(IReadOnlySet<string> terms) => Alternatives.Any(a => a.All(terms.Contains));
+    private const double CoveredShare = 0.75;
+
+    public double CoverageBy(IReadOnlySet<string> terms) =>
+        Alternatives.Max(a => a.Length == 0 ? 0 : (double)a.Count(terms.Contains) / a.Length);
+
+    public bool IsCoveredBy(IReadOnlySet<string> terms) => CoverageBy(terms) >= CoveredShare;
 }
 
 // analyze is the index's own analyser, so texts are compared in the terms the index used.
-public sealed class QueryProfile(IReadOnlyList<QueryConcept> concepts, Func<string, IEnumerable<string>> analyze)
+// UnknownRun: the longest stretch of the question (in consecutive bigrams of kanji/katakana)
+// that no indexed passage contains, e.g. a place or a measure the corpus never mentions.
+public sealed class QueryProfile(IReadOnlyList<QueryConcept> concepts, Func<string, IEnumerable<string>> analyze, int unknownRun = 0)
 {
+    public int UnknownRun { get; } = unknownRun;
+
     public IReadOnlyList<QueryConcept> Concepts { get; } = concepts;
 
     public double TotalWeight { get; } = concepts.Sum(c => c.Weight);
@@ -19,7 +30,7 @@ public sealed class QueryProfile(IReadOnlyList<QueryConcept> concepts, Func<stri
     public double Coverage(string text) => Coverage(TermSet(text));
 
     public double Coverage(IReadOnlySet<string> terms) =>
-        IsEmpty ? 0 : Concepts.Where(c => c.IsCoveredBy(terms)).Sum(c => c.Weight) / TotalWeight;
+        IsEmpty ? 0 : Concepts.Sum(c => c.Weight * c.CoverageBy(terms)) / TotalWeight;
 
     public IReadOnlySet<string> TermSet(string text) => analyze(text).ToHashSet();
 }

@@ -72,8 +72,8 @@ public static class TextAnalysis
     // mostly grammar ("ている", "ですか"), and kanji-hiragana bigrams sit on word edges.
     public static double KindFactor(TokenKind kind) => kind switch
     {
-        TokenKind.Kana => 0.15,
-        TokenKind.Mixed => 0.35,
+        TokenKind.Kana => 0.1,
+        TokenKind.Mixed => 0.25,
         _ => 1.0,
     };
 
