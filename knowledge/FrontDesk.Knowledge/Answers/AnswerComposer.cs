@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using FrontDesk.Knowledge.Ingestion;
 using FrontDesk.Knowledge.Search;
 using FrontDesk.Knowledge.Text;
@@ -8,13 +9,18 @@ namespace FrontDesk.Knowledge.Answers;
 
 // Extractive answers: the source's own sentences, so figures and names are never rephrased,
 // plus where they came from. Confidence comes from retrieval features only.
-public sealed class AnswerComposer(AnswerOptions options)
+public sealed partial class AnswerComposer(AnswerOptions options)
 {
     private const double MinGain = 0.05;
     private const int ShortSentence = 25;
     private const int MinBody = 40;
     private const double PassagePrior = 0.3;
     private const double UnknownTermPenalty = 0.2;
+    private const double AnswerTypeBonus = 0.15;
+
+    // A sentence introducing a list ("主なものとして以下が挙げられる。") answers "what are…" questions
+    // together with the list that follows.
+    private const double LeadInBonus = 0.1;
     private const int UnknownRunLength = 3;
 
     public AnswerComposer() : this(new AnswerOptions())
@@ -32,7 +38,7 @@ public sealed class AnswerComposer(AnswerOptions options)
             return Decline(language, confidence);
         }
 
-        var chosen = SelectSentences(result);
+        var chosen = SelectSentences(result, AnswerType.Expected(JapaneseText.Normalize(question ?? string.Empty)));
         if (chosen.Count == 0)
         {
             return Decline(language, confidence);
@@ -92,7 +98,7 @@ public sealed class AnswerComposer(AnswerOptions options)
     private static IReadOnlySet<string> PassageTerms(QueryProfile profile, Passage passage) =>
         profile.TermSet(IndexSnapshot.ContextOf(passage) + "\n" + passage.Text);
 
-    private List<Candidate> SelectSentences(SearchResult result)
+    private List<Candidate> SelectSentences(SearchResult result, Regex? expected)
     {
         var profile = result.Profile;
         var candidates = new List<Candidate>();
@@ -135,6 +141,8 @@ public sealed class AnswerComposer(AnswerOptions options)
         // lose some; a sentence repeating what is already chosen gains little.
         double Score(Candidate c, HashSet<QueryConcept> have) =>
             0.5 * Gain(c, have) + 0.5 * Own(c) + c.ContextGain + PassagePrior * c.PassageScore
+            + (expected?.IsMatch(c.Text) == true ? AnswerTypeBonus : 0)
+            + (LeadIn().IsMatch(c.Text) && Next(candidates, c) is not null ? LeadInBonus : 0)
             - (c.Text.Length < ShortSentence ? 0.1 : 0) - (c.Text.Length > options.MaxChars * 2 ? 0.2 : 0);
 
         var have = new HashSet<QueryConcept>();
@@ -143,9 +151,12 @@ public sealed class AnswerComposer(AnswerOptions options)
         have.UnionWith(best.Covered);
         var length = best.Text.Length;
 
-        // A heading-like fragment or a lead-in ("次のとおり:") needs what follows it.
+        // A heading-like fragment or a lead-in ("以下が挙げられる。", "次のとおり:") needs what
+        // follows it; list items after a lead-in are short and do not count as sentences.
         var last = best;
-        while ((last.Text.Length < ShortSentence || last.Text.EndsWith(':') || length < MinBody) && chosen.Count < options.MaxSentences)
+        var leadIn = LeadIn().IsMatch(best.Text);
+        while ((last.Text.Length < ShortSentence || last.Text.EndsWith(':') || length < MinBody || leadIn)
+               && chosen.Count(c => c.Text.Length >= ShortSentence) < options.MaxSentences + (leadIn ? 1 : 0))
         {
             var next = Next(candidates, last);
             if (next is null || length + next.Text.Length > options.MaxChars)
@@ -235,6 +246,9 @@ public sealed class AnswerComposer(AnswerOptions options)
             : "申し訳ありません。その質問にお答えできる確かな情報が見つかりませんでした。ご希望でしたら、担当のコーディネーターにおつなぎします。";
         return new Answer(text, true, confidence, language, [], []);
     }
+
+    [GeneratedRegex(@"(以下|次)の(とおり|通り|ような|もの)|以下が|以下に|次が|as follows|the following")]
+    private static partial Regex LeadIn();
 
     private sealed record Candidate(SearchHit Hit, int Index, string Text, HashSet<QueryConcept> Covered, double ContextGain, double PassageScore);
 }

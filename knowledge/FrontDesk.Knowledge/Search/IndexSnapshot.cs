@@ -37,11 +37,12 @@ public sealed class IndexSnapshot : IDisposable
     private const int MaxQueryChars = 2000;
     private const int RerankPool = 20;
     private const double Bm25Share = 0.45;
-    private const double PassageCoverageShare = 0.4;
+    private const double PassageCoverageShare = 0.55;
 
     // Questions often name the source ("知事会が求めていること") while the passage that answers
-    // never repeats it; what the whole document covers lends a little weight.
-    private const double DocumentCoverageShare = 0.15;
+    // never repeats it; what the whole document covers counts at a discount.
+    private const double InheritedShare = 0.6;
+    private const double AnswerTypeBonus = 0.1;
     private const float ContextBoost = 0.3f;
     private const float SynonymBoost = 0.7f;
     private const double UnknownLatinFactor = 0.3;
@@ -167,12 +168,13 @@ public sealed class IndexSnapshot : IDisposable
         }
 
         var best = docs.ScoreDocs[0].Score;
+        var expected = AnswerType.Expected(JapaneseText.Normalize(text));
         var ranked = docs.ScoreDocs
             .Select(d => passages[searcher.Doc(d.Doc).GetField(OrdinalField).GetInt32Value() ?? -1])
             .Zip(docs.ScoreDocs, (p, d) => (Passage: p, Bm25: d.Score, Blend:
                 Bm25Share * d.Score / best
-                + PassageCoverageShare * profile.Coverage(profile.TermSet(ContextOf(p) + "\n" + p.Text))
-                + DocumentCoverageShare * profile.Coverage(DocumentTerms(p.DocumentId))))
+                + PassageCoverageShare * profile.Coverage(profile.TermSet(ContextOf(p) + "\n" + p.Text), DocumentTerms(p.DocumentId), InheritedShare)
+                + (expected?.IsMatch(p.Text) == true ? AnswerTypeBonus : 0)))
             .OrderByDescending(x => x.Blend)
             .Take(Math.Max(1, top))
             .Select((x, i) => new SearchHit(x.Passage, x.Bm25, i + 1, x.Blend))

@@ -32,5 +32,10 @@ public sealed class QueryProfile(IReadOnlyList<QueryConcept> concepts, Func<stri
     public double Coverage(IReadOnlySet<string> terms) =>
         IsEmpty ? 0 : Concepts.Sum(c => c.Weight * c.CoverageBy(terms)) / TotalWeight;
 
+    // A passage inherits its document's topic at a discount: a question naming the publisher
+    // ("知事会は…") should not favour the one paragraph that repeats the name.
+    public double Coverage(IReadOnlySet<string> terms, IReadOnlySet<string> inherited, double discount) =>
+        IsEmpty ? 0 : Concepts.Sum(c => c.Weight * Math.Max(c.CoverageBy(terms), discount * c.CoverageBy(inherited))) / TotalWeight;
+
     public IReadOnlySet<string> TermSet(string text) => analyze(text).ToHashSet();
 }
