@@ -156,7 +156,7 @@ public sealed partial class AnswerComposer(AnswerOptions options)
         var last = best;
         var leadIn = LeadIn().IsMatch(best.Text);
         while ((last.Text.Length < ShortSentence || last.Text.EndsWith(':') || length < MinBody || leadIn)
-               && chosen.Count(c => c.Text.Length >= ShortSentence) < options.MaxSentences + (leadIn ? 1 : 0))
+               && chosen.Count(c => c.Text.Length >= ShortSentence) < options.MaxSentences)
         {
             var next = Next(candidates, last);
             if (next is null || length + next.Text.Length > options.MaxChars)
@@ -187,9 +187,26 @@ public sealed partial class AnswerComposer(AnswerOptions options)
             length += add.Text.Length;
         }
 
-        // Read in source order, not in order of relevance.
-        return chosen.OrderBy(c => c.Hit.Passage.Start).ThenBy(c => c.Index)
-            .Select(c => c with { Text = Trim(c.Text) }).ToList();
+        // Read in source order, not in order of relevance; a lead-in, a heading fragment or a
+        // list item stays on the same entry as its neighbour so an entry reads as one statement.
+        var ordered = chosen.OrderBy(c => c.Hit.Passage.Start).ThenBy(c => c.Index).ToList();
+        var entries = new List<Candidate>();
+        foreach (var c in ordered)
+        {
+            var previous = entries.Count > 0 ? entries[^1] : null;
+            var joins = previous is not null && previous.Hit == c.Hit && previous.Index + previous.Span == c.Index
+                && (c.Text.Length < ShortSentence || previous.Text.Length < ShortSentence || previous.Text.EndsWith(':') || LeadIn().IsMatch(previous.Text));
+            if (joins)
+            {
+                entries[^1] = previous! with { Text = previous.Text + "\n" + c.Text, Span = previous.Span + 1 };
+            }
+            else
+            {
+                entries.Add(c);
+            }
+        }
+
+        return entries.Take(options.MaxSentences).Select(c => c with { Text = Trim(c.Text) }).ToList();
     }
 
     private static Candidate? Next(List<Candidate> candidates, Candidate c) =>
@@ -250,5 +267,8 @@ public sealed partial class AnswerComposer(AnswerOptions options)
     [GeneratedRegex(@"(以下|次)の(とおり|通り|ような|もの)|以下が|以下に|次が|as follows|the following")]
     private static partial Regex LeadIn();
 
-    private sealed record Candidate(SearchHit Hit, int Index, string Text, HashSet<QueryConcept> Covered, double ContextGain, double PassageScore);
+    private sealed record Candidate(SearchHit Hit, int Index, string Text, HashSet<QueryConcept> Covered, double ContextGain, double PassageScore)
+    {
+        public int Span { get; init; } = 1;
+    }
 }
