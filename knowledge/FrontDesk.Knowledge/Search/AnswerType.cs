@@ -8,6 +8,7 @@ public static partial class AnswerType
 {
     private static readonly (Regex Question, Regex Value)[] Types =
     [
+        (DefinitionQuestion(), DefinitionValue()),
         (DateQuestion(), DateValue()),
         (PeopleQuestion(), PeopleValue()),
         (MoneyQuestion(), MoneyValue()),
@@ -27,6 +28,12 @@ public static partial class AnswerType
 
         return null;
     }
+
+    [GeneratedRegex(@"どういう意味|どういういみ|意味は|意味って|とは何|とはなに|って何|ってなに|what does .+ mean|meaning of|what is meant", RegexOptions.IgnoreCase)]
+    private static partial Regex DefinitionQuestion();
+
+    [GeneratedRegex(@"とは|のこと|を指す|という意味|を意味|\(注\d+:")]
+    private static partial Regex DefinitionValue();
 
     [GeneratedRegex(@"いつ|何年|何月|何日|時期|年度は|\bwhen\b|what year|which year|\bdate\b", RegexOptions.IgnoreCase)]
     private static partial Regex DateQuestion();

@@ -29,7 +29,7 @@ public static partial class PdfText
             foreach (var raw in page.Split('\n'))
             {
                 var line = StripMarkup(raw.Trim());
-                if (PageNumber().IsMatch(line) || repeated.Contains(line))
+                if (PageNumber().IsMatch(line) || Rule().IsMatch(line) || repeated.Contains(line))
                 {
                     continue;
                 }
@@ -157,10 +157,33 @@ public static partial class PdfText
 
     // Some extractors leave HTML in the text: block tags end a line, inline tags just go.
     private static string StripTags(string text) =>
-        InlineTag().Replace(BlockTag().Replace(text, "\n"), string.Empty);
+        InlineTag().Replace(BlockTag().Replace(LinkFootnotes(text), "\n"), string.Empty);
+
+    // A footnote defines the term its marker follows ("キャピタル<sup>2</sup>"), but sits far
+    // from it; naming the term in the note makes the definition findable by that term.
+    private static string LinkFootnotes(string text)
+    {
+        var terms = new Dictionary<string, string>();
+        foreach (Match m in FootnoteReference().Matches(text))
+        {
+            terms.TryAdd(m.Groups[2].Value, m.Groups[1].Value);
+        }
+
+        return FootnoteDefinition().Replace(text, m =>
+            terms.TryGetValue(m.Groups[2].Value, out var term) ? $"{m.Groups[1].Value}(注{m.Groups[2].Value}: {term}) " : m.Value);
+    }
+
+    [GeneratedRegex(@"([\p{IsKatakana}\p{IsCJKUnifiedIdeographs}A-Za-z0-9・ー]{2,30})<sup>\s*(\d{1,3})\s*</sup>")]
+    private static partial Regex FootnoteReference();
+
+    [GeneratedRegex(@"(^|\n|>)\s*<sup>\s*(\d{1,3})\s*</sup>")]
+    private static partial Regex FootnoteDefinition();
 
     [GeneratedRegex(@"^([0-9]{1,2}\.?|\([0-9]{1,2}\)|第[0-9]+[章節]) ")]
     private static partial Regex HeadingNumber();
+
+    [GeneratedRegex(@"^([-=_*~]\s*){3,}$")]
+    private static partial Regex Rule();
 
     [GeneratedRegex(@"^[-*+]\s+")]
     private static partial Regex MarkdownBullet();
