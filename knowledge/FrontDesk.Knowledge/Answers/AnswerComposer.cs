@@ -21,6 +21,7 @@ public sealed partial class AnswerComposer(AnswerOptions options)
     // A sentence introducing a list ("主なものとして以下が挙げられる。") answers "what are…" questions
     // together with the list that follows.
     private const double LeadInBonus = 0.1;
+    private const double FollowerBonus = 0.25;
     private const int UnknownRunLength = 3;
 
     public AnswerComposer() : this(new AnswerOptions())
@@ -170,13 +171,16 @@ public sealed partial class AnswerComposer(AnswerOptions options)
             last = next;
         }
 
-        // Fill the remaining room with the next most useful sentences of the same or the top passage.
+        // Fill the remaining room with the next most useful sentences of the same or the top
+        // passage; the sentence right after the chosen ones often finishes their thought
+        // ("…のこと。「社会関係資本」とも…"), so it may come in without query words of its own.
         while (chosen.Count < options.MaxSentences)
         {
+            var follower = Next(candidates, last);
             var add = candidates
                 .Where(c => !chosen.Contains(c) && (c.Hit == best.Hit || c.Hit.Rank == 1) && length + c.Text.Length <= options.MaxChars
-                    && c.Text.Length >= ShortSentence && Own(c) >= MinGain)
-                .MaxBy(c => Score(c, have) + (Next(candidates, last) == c ? 0.1 : 0));
+                    && ((c.Text.Length >= ShortSentence && Own(c) >= MinGain) || c == follower))
+                .MaxBy(c => Score(c, have) + (c == follower ? FollowerBonus : 0));
             if (add is null)
             {
                 break;
@@ -185,6 +189,10 @@ public sealed partial class AnswerComposer(AnswerOptions options)
             chosen.Add(add);
             have.UnionWith(add.Covered);
             length += add.Text.Length;
+            if (add == follower)
+            {
+                last = add;
+            }
         }
 
         // Read in source order, not in order of relevance; a lead-in, a heading fragment or a
