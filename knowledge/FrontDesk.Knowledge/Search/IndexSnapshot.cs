@@ -262,7 +262,14 @@ public sealed class IndexSnapshot : IDisposable
             }
 
             var own = match.QueryTokenIndexes.Select(i => terms[i]).Distinct().ToList();
-            var weight = own.Sum(t => Weight(t, kinds)) / Math.Max(1, own.Count) * Math.Min(own.Count, 3);
+            // A colloquial wording ("やり方") weighs what its written synonym ("利用方法") would.
+            double PhraseWeight(IReadOnlyCollection<string> tokens) =>
+                tokens.Sum(t => Weight(t, kinds)) / Math.Max(1, tokens.Count) * Math.Min(tokens.Count, 3);
+            var weight = match.Members
+                .Where(m => m.All(t => reader.DocFreq(new Term(BodyField, t)) > 0))
+                .Select(m => PhraseWeight(m))
+                .Append(PhraseWeight(own))
+                .Max();
             var alternatives = new List<string[]> { own.ToArray() };
             alternatives.AddRange(match.Members);
             concepts.Add(new QueryConcept(alternatives, weight));
