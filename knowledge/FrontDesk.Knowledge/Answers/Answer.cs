@@ -13,7 +13,7 @@ public sealed record Answer(
 public sealed record AnswerOptions
 {
     // Calibrated on the dev questions with the Japanese chain (see KNOWLEDGE-NOTES.md).
-    public const double DefaultDeclineThreshold = 0.25;
+    public const double DefaultDeclineThreshold = 0.28;
 
     public double DeclineThreshold { get; init; } = DefaultDeclineThreshold;
 

@@ -16,6 +16,12 @@ public sealed partial class AnswerComposer(AnswerOptions options)
     private const int MinBody = 40;
     private const double PassagePrior = 0.3;
     private const double UnknownTermPenalty = 0.2;
+    private const double CoverageWeight = 0.65;
+    private const double ScoreWeight = 0.3;
+
+    // The lead over the runner-up is kept small: an off-topic question that happens to hit one
+    // rare word also "leads" by a lot.
+    private const double MarginWeight = 0.05;
     private const double AnswerTypeBonus = 0.15;
 
     // A sentence introducing a list ("主なものとして以下が挙げられる。") answers "what are…" questions
@@ -57,8 +63,8 @@ public sealed partial class AnswerComposer(AnswerOptions options)
     public static double Confidence(SearchResult result)
     {
         var f = Features(result);
-        var unknown = f.UnknownRun >= UnknownRunLength ? UnknownTermPenalty : 0;
-        return Math.Clamp(0.6 * f.Coverage + 0.3 * f.NormalisedScore + 0.1 * f.Margin - unknown, 0, 1);
+        var unknown = f.UnknownRun >= UnknownRunLength ? UnknownTermPenalty : f.UnknownRun == UnknownRunLength - 1 ? UnknownTermPenalty / 2 : 0;
+        return Math.Clamp(CoverageWeight * f.Coverage + ScoreWeight * f.NormalisedScore + MarginWeight * f.Margin - unknown, 0, 1);
     }
 
     public static ConfidenceFeatures Features(SearchResult result)

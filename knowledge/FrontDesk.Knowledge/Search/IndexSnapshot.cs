@@ -228,6 +228,9 @@ public sealed class IndexSnapshot : IDisposable
 
     private static double Factor(Dictionary<string, double> kinds, string term) => kinds.GetValueOrDefault(term, 1.0);
 
+    private static bool IsWordBigram(AnalyzedToken token) =>
+        token.Kind == TokenKind.Content && token.Term.Length == 2 && JapaneseText.ContainsCjk(token.Term);
+
     private IReadOnlySet<string> DocumentTerms(string documentId) =>
         documentTerms.TryGetValue(documentId, out var terms) ? terms : new HashSet<string>();
 
@@ -252,6 +255,9 @@ public sealed class IndexSnapshot : IDisposable
     {
         var concepts = new List<QueryConcept>();
         var claimed = new HashSet<int>();
+        double PhraseWeight(IReadOnlyCollection<string> tokens) =>
+            tokens.Sum(t => Weight(t, kinds)) / Math.Max(1, tokens.Count) * Math.Min(tokens.Count, 3);
+
         // Longest matches first; a group matching only tokens a longer one already explained
         // ("二拠点居住" inside "二拠点居住者") would count the same words twice.
         foreach (var match in synonyms.Match(terms).OrderByDescending(m => m.QueryTokenIndexes.Count))
@@ -262,9 +268,8 @@ public sealed class IndexSnapshot : IDisposable
             }
 
             var own = match.QueryTokenIndexes.Select(i => terms[i]).Distinct().ToList();
+
             // A colloquial wording ("やり方") weighs what its written synonym ("利用方法") would.
-            double PhraseWeight(IReadOnlyCollection<string> tokens) =>
-                tokens.Sum(t => Weight(t, kinds)) / Math.Max(1, tokens.Count) * Math.Min(tokens.Count, 3);
             var weight = match.Members
                 .Where(m => m.All(t => reader.DocFreq(new Term(BodyField, t)) > 0))
                 .Select(m => PhraseWeight(m))
@@ -274,6 +279,36 @@ public sealed class IndexSnapshot : IDisposable
             alternatives.AddRange(match.Members);
             concepts.Add(new QueryConcept(alternatives, weight));
             claimed.UnionWith(match.QueryTokenIndexes);
+        }
+
+        // Bigrams of one kanji compound or katakana word form one concept with partial credit, so
+        // "ラーメン" is not half-found in "ガバメント" through a shared "めん".
+        if (analyzer is JapaneseAnalyzer)
+        {
+            var tokens = TextAnalysis.Tokenize(question);
+            for (var i = 0; i < tokens.Count && i < terms.Count; i++)
+            {
+                if (claimed.Contains(i) || !IsWordBigram(tokens[i]))
+                {
+                    continue;
+                }
+
+                var end = i;
+                while (end + 1 < tokens.Count && end + 1 < terms.Count && !claimed.Contains(end + 1)
+                       && IsWordBigram(tokens[end + 1]) && tokens[end + 1].Start == tokens[end].Start + 1)
+                {
+                    end++;
+                }
+
+                if (end > i)
+                {
+                    var word = terms.Skip(i).Take(end - i + 1).Distinct().ToList();
+                    concepts.Add(new QueryConcept([word.ToArray()], PhraseWeight(word)));
+                    claimed.UnionWith(Enumerable.Range(i, end - i + 1));
+                }
+
+                i = end;
+            }
         }
 
         foreach (var term in terms.Where((_, i) => !claimed.Contains(i)).Distinct())

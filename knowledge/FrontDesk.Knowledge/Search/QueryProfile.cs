@@ -5,10 +5,11 @@ namespace FrontDesk.Knowledge.Search;
 // across the join, and should still count.
 public sealed record QueryConcept(IReadOnlyList<string[]> Alternatives, double Weight)
 {
-    private const double CoveredShare = 0.75;
+    private const double CoveredShare = 0.55;
 
+    // Squared, so a stray shared bigram ("めん" of "ラーメン" in "ガバメント") earns little.
     public double CoverageBy(IReadOnlySet<string> terms) =>
-        Alternatives.Max(a => a.Length == 0 ? 0 : (double)a.Count(terms.Contains) / a.Length);
+        Alternatives.Max(a => a.Length == 0 ? 0 : Math.Pow((double)a.Count(terms.Contains) / a.Length, 2));
 
     public bool IsCoveredBy(IReadOnlySet<string> terms) => CoverageBy(terms) >= CoveredShare;
 }
