@@ -1,0 +1,288 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using FrontDesk.Knowledge.Ingestion;
+using FrontDesk.Knowledge.Search;
+using FrontDesk.Knowledge.Text;
+
+namespace FrontDesk.Knowledge.Answers;
+
+// Extractive answers: the source's own sentences, so figures and names are never rephrased,
+// plus where they came from. Confidence comes from retrieval features only.
+public sealed partial class AnswerComposer(AnswerOptions options)
+{
+    private const double MinGain = 0.05;
+    private const int ShortSentence = 25;
+    private const int MinBody = 40;
+    private const double PassagePrior = 0.3;
+    private const double UnknownTermPenalty = 0.2;
+    private const double CoverageWeight = 0.65;
+    private const double ScoreWeight = 0.3;
+
+    // The lead over the runner-up is kept small: an off-topic question that happens to hit one
+    // rare word also "leads" by a lot.
+    private const double MarginWeight = 0.05;
+    private const double AnswerTypeBonus = 0.15;
+
+    // A sentence introducing a list ("主なものとして以下が挙げられる。") answers "what are…" questions
+    // together with the list that follows.
+    private const double LeadInBonus = 0.1;
+    private const double FollowerBonus = 0.25;
+    private const int UnknownRunLength = 3;
+
+    public AnswerComposer() : this(new AnswerOptions())
+    {
+    }
+
+    public AnswerOptions Options => options;
+
+    public Answer Compose(string? question, SearchResult result)
+    {
+        var language = DetectLanguage(question ?? string.Empty);
+        var confidence = Confidence(result);
+        if (result.Hits.Count == 0 || confidence < options.DeclineThreshold)
+        {
+            return Decline(language, confidence);
+        }
+
+        var chosen = SelectSentences(result, AnswerType.Expected(JapaneseText.Normalize(question ?? string.Empty)));
+        if (chosen.Count == 0)
+        {
+            return Decline(language, confidence);
+        }
+
+        var passages = chosen.Select(c => c.Hit.Passage).DistinctBy(p => p.Id).ToList();
+        var citations = passages.Select(p => new Citation(p.DocumentId, p.DocumentTitle, p.Heading, p.Metadata.AsOf, p.Metadata.Source, p.Id))
+            .DistinctBy(c => (c.DocumentId, c.Section)).ToList();
+        var sentences = chosen.Select(c => c.Text).ToList();
+        return new Answer(Render(language, sentences, citations), false, confidence, language, sentences, citations);
+    }
+
+    // Features: how much of the question (weighted by rarity) the best passages contain, the
+    // BM25 score relative to what the question could score, and the lead over the runner-up.
+    public static double Confidence(SearchResult result)
+    {
+        var f = Features(result);
+        var unknown = f.UnknownRun >= UnknownRunLength ? UnknownTermPenalty : f.UnknownRun == UnknownRunLength - 1 ? UnknownTermPenalty / 2 : 0;
+        return Math.Clamp(CoverageWeight * f.Coverage + ScoreWeight * f.NormalisedScore + MarginWeight * f.Margin - unknown, 0, 1);
+    }
+
+    public static ConfidenceFeatures Features(SearchResult result)
+    {
+        if (result.Hits.Count == 0 || result.Profile.IsEmpty)
+        {
+            return new ConfidenceFeatures(0, 0, 0, 0);
+        }
+
+        var profile = result.Profile;
+        var coverage = result.Hits.Take(3).Max(h => profile.Coverage(PassageTerms(profile, h.Passage)));
+        var top = result.Hits.Max(h => h.Score);
+        var normalisedScore = Math.Min(1, top / (1.2 * profile.TotalWeight));
+        var lead = result.Hits[0].RankScore;
+        var margin = result.Hits.Count > 1 && lead > 0 ? Math.Max(0, lead - result.Hits[1].RankScore) / lead : 1;
+        return new ConfidenceFeatures(coverage, normalisedScore, margin, profile.UnknownRun);
+    }
+
+    public static string DetectLanguage(string question)
+    {
+        var latin = 0;
+        foreach (var c in question)
+        {
+            if (JapaneseText.IsCjk(c) && !char.IsSurrogate(c))
+            {
+                return "ja";
+            }
+
+            if (char.IsAsciiLetter(c))
+            {
+                latin++;
+            }
+        }
+
+        return latin >= 2 ? "en" : "ja";
+    }
+
+    private static IReadOnlySet<string> PassageTerms(QueryProfile profile, Passage passage) =>
+        profile.TermSet(IndexSnapshot.ContextOf(passage) + "\n" + passage.Text);
+
+    private List<Candidate> SelectSentences(SearchResult result, Regex? expected)
+    {
+        var profile = result.Profile;
+        var candidates = new List<Candidate>();
+        var lead = Math.Max(result.Hits[0].RankScore, 1e-9);
+        foreach (var hit in result.Hits.Take(options.PassagesConsidered))
+        {
+            // A sentence is read under its headings: what they say counts, at half weight.
+            var context = profile.TermSet(IndexSnapshot.ContextOf(hit.Passage));
+            var spans = Sentences.Split(hit.Passage.Text);
+            for (var i = 0; i < spans.Count; i++)
+            {
+                var text = hit.Passage.Text[spans[i].Start..spans[i].End];
+                var terms = profile.TermSet(text);
+                var covered = profile.Concepts.Where(c => c.IsCoveredBy(terms)).ToHashSet();
+                var fromContext = profile.Concepts.Where(c => !covered.Contains(c) && c.IsCoveredBy(context)).Sum(c => c.Weight) / profile.TotalWeight;
+                candidates.Add(new Candidate(hit, i, text, covered, fromContext * 0.5, hit.RankScore / lead));
+            }
+        }
+
+        if (candidates.Count == 0)
+        {
+            return [];
+        }
+
+        // Concepts most candidate sentences share (the topic: "二地域居住") say little about which
+        // sentence answers; concepts few sentences hold (the asked detail) say more.
+        var local = profile.Concepts.ToDictionary(c => c, c =>
+        {
+            var n = candidates.Count(x => x.Covered.Contains(c));
+            return c.Weight * Math.Log(1 + (double)candidates.Count / (1 + n));
+        });
+        var localTotal = Math.Max(local.Values.Sum(), 1e-9);
+
+        double Gain(Candidate c, HashSet<QueryConcept> have) =>
+            c.Covered.Where(k => !have.Contains(k)).Sum(k => local[k]) / localTotal;
+
+        double Own(Candidate c) => c.Covered.Sum(k => local[k]) / localTotal;
+
+        // Passages ranked higher lend their sentences weight; fragments (headings, table cells)
+        // lose some; a sentence repeating what is already chosen gains little.
+        double Score(Candidate c, HashSet<QueryConcept> have) =>
+            0.5 * Gain(c, have) + 0.5 * Own(c) + c.ContextGain + PassagePrior * c.PassageScore
+            + (expected?.IsMatch(c.Text) == true ? AnswerTypeBonus : 0)
+            + (LeadIn().IsMatch(c.Text) && Next(candidates, c) is not null ? LeadInBonus : 0)
+            - (c.Text.Length < ShortSentence ? 0.1 : 0) - (c.Text.Length > options.MaxChars * 2 ? 0.2 : 0);
+
+        var have = new HashSet<QueryConcept>();
+        var best = candidates.MaxBy(c => Score(c, have))!;
+        var chosen = new List<Candidate> { best };
+        have.UnionWith(best.Covered);
+        var length = best.Text.Length;
+
+        // A heading-like fragment or a lead-in ("以下が挙げられる。", "次のとおり:") needs what
+        // follows it; list items after a lead-in are short and do not count as sentences.
+        var last = best;
+        var leadIn = LeadIn().IsMatch(best.Text);
+        while ((last.Text.Length < ShortSentence || last.Text.EndsWith(':') || length < MinBody || leadIn)
+               && chosen.Count(c => c.Text.Length >= ShortSentence) < options.MaxSentences)
+        {
+            var next = Next(candidates, last);
+            if (next is null || length + next.Text.Length > options.MaxChars)
+            {
+                break;
+            }
+
+            chosen.Add(next);
+            have.UnionWith(next.Covered);
+            length += next.Text.Length;
+            last = next;
+        }
+
+        // Fill the remaining room with the next most useful sentences of the same or the top
+        // passage; the sentence right after the chosen ones often finishes their thought
+        // ("…のこと。「社会関係資本」とも…"), so it may come in without query words of its own.
+        while (chosen.Count < options.MaxSentences)
+        {
+            var follower = Next(candidates, last);
+            var add = candidates
+                .Where(c => !chosen.Contains(c) && (c.Hit == best.Hit || c.Hit.Rank == 1) && length + c.Text.Length <= options.MaxChars
+                    && ((c.Text.Length >= ShortSentence && Own(c) >= MinGain) || c == follower))
+                .MaxBy(c => Score(c, have) + (c == follower ? FollowerBonus : 0));
+            if (add is null)
+            {
+                break;
+            }
+
+            chosen.Add(add);
+            have.UnionWith(add.Covered);
+            length += add.Text.Length;
+            if (add == follower)
+            {
+                last = add;
+            }
+        }
+
+        // Read in source order, not in order of relevance; a lead-in, a heading fragment or a
+        // list item stays on the same entry as its neighbour so an entry reads as one statement.
+        var ordered = chosen.OrderBy(c => c.Hit.Passage.Start).ThenBy(c => c.Index).ToList();
+        var entries = new List<Candidate>();
+        foreach (var c in ordered)
+        {
+            var previous = entries.Count > 0 ? entries[^1] : null;
+            var joins = previous is not null && previous.Hit == c.Hit && previous.Index + previous.Span == c.Index
+                && (c.Text.Length < ShortSentence || previous.Text.Length < ShortSentence || previous.Text.EndsWith(':') || LeadIn().IsMatch(previous.Text));
+            if (joins)
+            {
+                entries[^1] = previous! with { Text = previous.Text + "\n" + c.Text, Span = previous.Span + 1 };
+            }
+            else
+            {
+                entries.Add(c);
+            }
+        }
+
+        return entries.Take(options.MaxSentences).Select(c => c with { Text = Trim(c.Text) }).ToList();
+    }
+
+    private static Candidate? Next(List<Candidate> candidates, Candidate c) =>
+        candidates.FirstOrDefault(x => x.Hit == c.Hit && x.Index == c.Index + 1);
+
+    private string Trim(string sentence) =>
+        sentence.Length <= options.MaxChars * 2 ? sentence : sentence[..(options.MaxChars * 2)] + "…";
+
+    private static string Render(string language, List<string> sentences, List<Citation> citations)
+    {
+        var sb = new StringBuilder();
+        if (language == "en")
+        {
+            sb.Append("Here is what the source says (in Japanese):\n");
+        }
+
+        foreach (var sentence in sentences)
+        {
+            sb.Append(sentence.TrimStart('・', ' ')).Append('\n');
+        }
+
+        sb.Append(language == "en" ? "Source: " : "出典: ");
+        sb.Append(string.Join(language == "en" ? "; " : "／", citations.Select(c => FormatCitation(language, c))));
+        return sb.ToString();
+    }
+
+    private static string FormatCitation(string language, Citation c)
+    {
+        var parts = new List<string> { c.Title };
+        if (c.Section.Length > 0 && c.Section != c.Title)
+        {
+            parts.Add(language == "en" ? $"section \"{c.Section}\"" : $"「{c.Section}」");
+        }
+
+        if (c.AsOf is { } asOf)
+        {
+            parts.Add(language == "en"
+                ? $"as of {asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}"
+                : $"{asOf.Year}年{asOf.Month}月{asOf.Day}日時点");
+        }
+
+        if (!string.IsNullOrEmpty(c.Source))
+        {
+            parts.Add(c.Source);
+        }
+
+        return string.Join(language == "en" ? ", " : "、", parts);
+    }
+
+    private static Answer Decline(string language, double confidence)
+    {
+        var text = language == "en"
+            ? "Sorry, I could not find reliable information to answer that. I can put you in touch with one of our coordinators if you would like."
+            : "申し訳ありません。その質問にお答えできる確かな情報が見つかりませんでした。ご希望でしたら、担当のコーディネーターにおつなぎします。";
+        return new Answer(text, true, confidence, language, [], []);
+    }
+
+    [GeneratedRegex(@"(以下|次)の(とおり|通り|ような|もの)|以下が|以下に|次が|as follows|the following")]
+    private static partial Regex LeadIn();
+
+    private sealed record Candidate(SearchHit Hit, int Index, string Text, HashSet<QueryConcept> Covered, double ContextGain, double PassageScore)
+    {
+        public int Span { get; init; } = 1;
+    }
+}

@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Text;
+using FrontDesk.Knowledge.Text;
+using Markdig;
+using Markdig.Extensions.Yaml;
+using Markdig.Syntax;
+using Markdig.Syntax.Inlines;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace FrontDesk.Knowledge.Ingestion;
+
+internal static class MarkdownParser
+{
+    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().UseYamlFrontMatter().UsePipeTables().Build();
+
+    public static RawDocument Parse(string markdown)
+    {
+        var ast = Markdown.Parse(markdown, Pipeline);
+        var front = ast.Descendants<YamlFrontMatterBlock>().FirstOrDefault();
+        var fields = front is null ? [] : ReadFrontMatter(front.Lines.ToString());
+
+        var blocks = new List<TextBlock>();
+        foreach (var leaf in ast.Descendants<LeafBlock>())
+        {
+            if (leaf is YamlFrontMatterBlock)
+            {
+                continue;
+            }
+
+            var text = leaf.Inline is null ? leaf.Lines.ToString() : InlineText(leaf.Inline);
+            text = JapaneseText.RemoveStraySpaces(JapaneseText.Normalize(text)).Trim();
+            if (text.Length == 0)
+            {
+                continue;
+            }
+
+            if (leaf is HeadingBlock heading)
+            {
+                blocks.Add(new TextBlock(text, heading.Level));
+            }
+            else
+            {
+                var bullet = leaf.Parent is ListItemBlock ? "・" : string.Empty;
+                foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    blocks.Add(new TextBlock(bullet + line, 0));
+                }
+            }
+        }
+
+        var metadata = new DocumentMetadata(
+            Field(fields, "source", "url"),
+            Field(fields, "publisher"),
+            ParseDate(Field(fields, "as_of", "asof", "date")),
+            int.TryParse(Field(fields, "fiscal_year"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var fy) ? fy : null);
+        return new RawDocument(Field(fields, "title"), metadata, blocks);
+    }
+
+    private static Dictionary<string, string> ReadFrontMatter(string yaml)
+    {
+        var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        // Markdig keeps the --- fences in the block's lines.
+        var body = string.Join('\n', yaml.Split('\n').Where(l => l.TrimEnd() != "---"));
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(new StringReader(body));
+            if (stream.Documents.Count > 0 && stream.Documents[0].RootNode is YamlMappingNode map)
+            {
+                foreach (var (key, value) in map.Children)
+                {
+                    if (key is YamlScalarNode k && value is YamlScalarNode v && k.Value is not null && v.Value is not null)
+                    {
+                        fields[k.Value] = v.Value;
+                    }
+                }
+            }
+        }
+        catch (YamlException)
+        {
+            // A broken header should not lose the article; it is parsed without metadata.
+            return fields;
+        }
+
+        return fields;
+    }
+
+    private static string? Field(Dictionary<string, string> fields, params string[] names) =>
+        names.Select(n => fields.GetValueOrDefault(n)).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
+
+    private static DateOnly? ParseDate(string? value) =>
+        value is not null && DateOnly.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d
+        : value is not null && DateTime.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var dt) ? DateOnly.FromDateTime(dt)
+        : null;
+
+    private static string InlineText(ContainerInline inline)
+    {
+        var sb = new StringBuilder();
+        foreach (var node in inline.Descendants())
+        {
+            switch (node)
+            {
+                case LiteralInline literal:
+                    sb.Append(literal.Content.ToString());
+                    break;
+                case CodeInline code:
+                    sb.Append(code.Content);
+                    break;
+                case LineBreakInline { IsHard: true }:
+                    sb.Append('\n');
+                    break;
+                case LineBreakInline:
+                    // A soft break is only source wrapping; RemoveStraySpaces drops it between CJK.
+                    sb.Append(' ');
+                    break;
+            }
+        }
+
+        return sb.ToString();
+    }
+}

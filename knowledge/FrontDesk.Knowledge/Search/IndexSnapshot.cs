@@ -1,0 +1,356 @@
+using FrontDesk.Knowledge.Ingestion;
+using FrontDesk.Knowledge.Text;
+using Lucene.Net.Analysis;
+using Lucene.Net.Analysis.TokenAttributes;
+using Lucene.Net.Documents;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Search.Similarities;
+using Lucene.Net.Store;
+using Lucene.Net.Util;
+using Directory = Lucene.Net.Store.Directory;
+
+namespace FrontDesk.Knowledge.Search;
+
+// Score is BM25; RankScore (0..1) is what the hits are ordered by after re-ranking.
+public sealed record SearchHit(Passage Passage, float Score, int Rank, double RankScore = 1)
+{
+    public string PassageId => Passage.Id;
+
+    public string DocumentId => Passage.DocumentId;
+}
+
+public sealed record SearchResult(IReadOnlyList<SearchHit> Hits, QueryProfile Profile)
+{
+    public static SearchResult Empty { get; } = new([], new QueryProfile([], _ => []));
+}
+
+// An immutable in-memory index of one set of passages. Readers share it freely; the
+// KnowledgeIndex holder swaps whole snapshots instead of mutating one.
+public sealed class IndexSnapshot : IDisposable
+{
+    private const LuceneVersion Version = LuceneVersion.LUCENE_48;
+    private const string BodyField = "body";
+    private const string ContextField = "context";
+    private const string OrdinalField = "ord";
+    private const int MaxQueryTerms = 256;
+    private const int MaxQueryChars = 2000;
+    private const int RerankPool = 20;
+    private const double Bm25Share = 0.45;
+    private const double PassageCoverageShare = 0.55;
+
+    // Questions often name the source ("知事会が求めていること") while the passage that answers
+    // never repeats it; what the whole document covers counts at a discount.
+    private const double InheritedShare = 0.6;
+    private const double AnswerTypeBonus = 0.1;
+    private const float ContextBoost = 0.3f;
+    private const float SynonymBoost = 0.7f;
+    private const double UnknownLatinFactor = 0.3;
+
+    // Question words carry no topic; they only dilute coverage for English questions.
+    private static readonly HashSet<string> EnglishStopWords =
+    [
+        "a", "an", "the", "and", "or", "of", "to", "in", "on", "at", "for", "by", "with", "from", "as", "is", "are", "was",
+        "were", "be", "been", "do", "does", "did", "what", "which", "who", "whom", "when", "where", "why", "how", "much",
+        "many", "there", "their", "they", "this", "that", "these", "those", "can", "could", "would", "should", "will",
+        "i", "you", "we", "my", "your", "our", "me", "us", "about", "any", "some", "if", "so", "than", "then", "s",
+        "please", "tell", "know", "get", "have", "has", "its",
+    ];
+
+    private readonly Directory directory;
+    private readonly DirectoryReader reader;
+    private readonly IndexSearcher searcher;
+    private readonly Passage[] passages;
+    private readonly SynonymSet synonyms;
+    private readonly Analyzer analyzer;
+    private readonly Dictionary<string, HashSet<string>> documentTerms = [];
+    private int references = 1;
+
+    private IndexSnapshot(long version, Passage[] passages, SynonymSet synonyms, Analyzer analyzer, Directory directory)
+    {
+        this.analyzer = analyzer;
+        SnapshotVersion = version;
+        this.passages = passages;
+        this.synonyms = synonyms;
+        this.directory = directory;
+        reader = DirectoryReader.Open(directory);
+        searcher = new IndexSearcher(reader) { Similarity = new BM25Similarity() };
+        foreach (var p in passages)
+        {
+            if (!documentTerms.TryGetValue(p.DocumentId, out var terms))
+            {
+                documentTerms[p.DocumentId] = terms = [.. Analyze(p.DocumentTitle)];
+            }
+
+            terms.UnionWith(Analyze(p.Text));
+        }
+    }
+
+    public long SnapshotVersion { get; }
+
+    public int PassageCount => passages.Length;
+
+    public IReadOnlyList<Passage> Passages => passages;
+
+    // The analyser defaults to the Japanese chain; evaluation passes a plain one as a baseline.
+    public static IndexSnapshot Build(IEnumerable<Passage> passages, SynonymSet synonyms, long version, Analyzer? analyzer = null)
+    {
+        analyzer ??= new JapaneseAnalyzer();
+        var list = passages.ToArray();
+        var directory = new RAMDirectory();
+        var config = new IndexWriterConfig(Version, analyzer)
+        {
+            Similarity = new BM25Similarity(),
+            OpenMode = OpenMode.CREATE,
+        };
+        using (var writer = new IndexWriter(directory, config))
+        {
+            for (var i = 0; i < list.Length; i++)
+            {
+                var p = list[i];
+                writer.AddDocument(new Document
+                {
+                    new StoredField(OrdinalField, i),
+                    new TextField(BodyField, p.Text, Field.Store.NO),
+                    new TextField(ContextField, ContextOf(p), Field.Store.NO),
+                });
+            }
+
+            writer.Commit();
+        }
+
+        return new IndexSnapshot(version, list, synonyms, analyzer, directory);
+    }
+
+    public SearchResult Search(string? question, int top = 5)
+    {
+        // Anything past the first couple of thousand characters is not a question any more.
+        var text = question ?? string.Empty;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return SearchResult.Empty;
+        }
+
+        var terms = Analyze(text.Length > MaxQueryChars ? text[..MaxQueryChars] : text).Take(MaxQueryTerms * 4).ToList();
+        if (terms.Count == 0 || passages.Length == 0)
+        {
+            return SearchResult.Empty;
+        }
+
+        var profile = Profile(terms, Kinds(text), text.Length > MaxQueryChars ? text[..MaxQueryChars] : text);
+        var query = new BooleanQuery();
+        var boosts = new Dictionary<string, float>();
+        var kinds = Kinds(text);
+        foreach (var concept in profile.Concepts)
+        {
+            for (var a = 0; a < concept.Alternatives.Count; a++)
+            {
+                foreach (var term in concept.Alternatives[a])
+                {
+                    var boost = (a == 0 ? 1f : SynonymBoost) * (float)(a == 0 ? Factor(kinds, term) : 1.0);
+                    boosts[term] = Math.Max(boosts.GetValueOrDefault(term), boost);
+                }
+            }
+        }
+
+        foreach (var (term, boost) in boosts.OrderByDescending(kv => kv.Value).Take(MaxQueryTerms))
+        {
+            query.Add(new TermQuery(new Term(BodyField, term)) { Boost = boost }, Occur.SHOULD);
+            query.Add(new TermQuery(new Term(ContextField, term)) { Boost = boost * ContextBoost }, Occur.SHOULD);
+        }
+
+        // BM25 rewards repeating one query term; re-ranking a wider pool by how many of the
+        // question's distinct concepts a passage holds favours passages that answer all of it.
+        var docs = searcher.Search(query, Math.Max(RerankPool, top));
+        if (docs.ScoreDocs.Length == 0)
+        {
+            return new SearchResult([], profile);
+        }
+
+        var best = docs.ScoreDocs[0].Score;
+        var expected = AnswerType.Expected(JapaneseText.Normalize(text));
+        var ranked = docs.ScoreDocs
+            .Select(d => passages[searcher.Doc(d.Doc).GetField(OrdinalField).GetInt32Value() ?? -1])
+            .Zip(docs.ScoreDocs, (p, d) => (Passage: p, Bm25: d.Score, Blend:
+                Bm25Share * d.Score / best
+                + PassageCoverageShare * profile.Coverage(profile.TermSet(ContextOf(p) + "\n" + p.Text), DocumentTerms(p.DocumentId), InheritedShare)
+                + (expected?.IsMatch(p.Text) == true ? AnswerTypeBonus : 0)))
+            .OrderByDescending(x => x.Blend)
+            .Take(Math.Max(1, top))
+            .Select((x, i) => new SearchHit(x.Passage, x.Bm25, i + 1, x.Blend))
+            .ToList();
+        return new SearchResult(ranked, profile);
+    }
+
+    public void Dispose() => Release();
+
+    public static string ContextOf(Passage p) => p.DocumentTitle + "\n" + string.Join('\n', p.HeadingPath);
+
+    internal bool TryAcquire()
+    {
+        while (true)
+        {
+            var count = Volatile.Read(ref references);
+            if (count <= 0)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref references, count + 1, count) == count)
+            {
+                return true;
+            }
+        }
+    }
+
+    // The last holder of a reference closes the reader, so a swap never pulls an index out from
+    // under a query still running on it.
+    internal void Release()
+    {
+        if (Interlocked.Decrement(ref references) == 0)
+        {
+            reader.Dispose();
+            directory.Dispose();
+        }
+    }
+
+    // How much each query term says about the topic, judged on the question as written.
+    private static Dictionary<string, double> Kinds(string question)
+    {
+        var factors = new Dictionary<string, double>();
+        foreach (var token in TextAnalysis.Tokenize(question.Length > MaxQueryChars ? question[..MaxQueryChars] : question))
+        {
+            factors[token.Term] = Math.Max(factors.GetValueOrDefault(token.Term), TextAnalysis.KindFactor(token.Kind));
+        }
+
+        return factors;
+    }
+
+    private static double Factor(Dictionary<string, double> kinds, string term) => kinds.GetValueOrDefault(term, 1.0);
+
+    private static bool IsWordBigram(AnalyzedToken token) =>
+        token.Kind == TokenKind.Content && token.Term.Length == 2 && JapaneseText.ContainsCjk(token.Term);
+
+    private IReadOnlySet<string> DocumentTerms(string documentId) =>
+        documentTerms.TryGetValue(documentId, out var terms) ? terms : new HashSet<string>();
+
+    private int UnknownRun(string question)
+    {
+        var longest = 0;
+        var run = 0;
+        var previousStart = -2;
+        foreach (var token in TextAnalysis.Tokenize(question))
+        {
+            var unknown = token.Kind == TokenKind.Content && token.Term.Length == 2 && JapaneseText.ContainsCjk(token.Term)
+                && reader.DocFreq(new Term(BodyField, token.Term)) == 0;
+            run = unknown ? (token.Start == previousStart + 1 ? run + 1 : 1) : 0;
+            longest = Math.Max(longest, run);
+            previousStart = unknown ? token.Start : -2;
+        }
+
+        return longest;
+    }
+
+    private QueryProfile Profile(List<string> terms, Dictionary<string, double> kinds, string question)
+    {
+        var concepts = new List<QueryConcept>();
+        var claimed = new HashSet<int>();
+        double PhraseWeight(IReadOnlyCollection<string> tokens) =>
+            tokens.Sum(t => Weight(t, kinds)) / Math.Max(1, tokens.Count) * Math.Min(tokens.Count, 3);
+
+        // Longest matches first; a group matching only tokens a longer one already explained
+        // ("二拠点居住" inside "二拠点居住者") would count the same words twice.
+        foreach (var match in synonyms.Match(terms).OrderByDescending(m => m.QueryTokenIndexes.Count))
+        {
+            if (match.QueryTokenIndexes.All(claimed.Contains))
+            {
+                continue;
+            }
+
+            var own = match.QueryTokenIndexes.Select(i => terms[i]).Distinct().ToList();
+
+            // A colloquial wording ("やり方") weighs what its written synonym ("利用方法") would.
+            var weight = match.Members
+                .Where(m => m.All(t => reader.DocFreq(new Term(BodyField, t)) > 0))
+                .Select(m => PhraseWeight(m))
+                .Append(PhraseWeight(own))
+                .Max();
+            var alternatives = new List<string[]> { own.ToArray() };
+            alternatives.AddRange(match.Members);
+            concepts.Add(new QueryConcept(alternatives, weight));
+            claimed.UnionWith(match.QueryTokenIndexes);
+        }
+
+        // Bigrams of one kanji compound or katakana word form one concept with partial credit, so
+        // "ラーメン" is not half-found in "ガバメント" through a shared "めん".
+        if (analyzer is JapaneseAnalyzer)
+        {
+            var tokens = TextAnalysis.Tokenize(question);
+            for (var i = 0; i < tokens.Count && i < terms.Count; i++)
+            {
+                if (claimed.Contains(i) || !IsWordBigram(tokens[i]))
+                {
+                    continue;
+                }
+
+                var end = i;
+                while (end + 1 < tokens.Count && end + 1 < terms.Count && !claimed.Contains(end + 1)
+                       && IsWordBigram(tokens[end + 1]) && tokens[end + 1].Start == tokens[end].Start + 1)
+                {
+                    end++;
+                }
+
+                if (end > i)
+                {
+                    var word = terms.Skip(i).Take(end - i + 1).Distinct().ToList();
+                    concepts.Add(new QueryConcept([word.ToArray()], PhraseWeight(word)));
+                    claimed.UnionWith(Enumerable.Range(i, end - i + 1));
+                }
+
+                i = end;
+            }
+        }
+
+        foreach (var term in terms.Where((_, i) => !claimed.Contains(i)).Distinct())
+        {
+            concepts.Add(new QueryConcept([[term]], Weight(term, kinds)));
+        }
+
+        return new QueryProfile(concepts, Analyze, analyzer is JapaneseAnalyzer ? UnknownRun(question) : 0);
+    }
+
+    private List<string> Analyze(string text)
+    {
+        var terms = new List<string>();
+        using var stream = analyzer.GetTokenStream(BodyField, text);
+        var term = stream.AddAttribute<ICharTermAttribute>();
+        stream.Reset();
+        while (stream.IncrementToken())
+        {
+            terms.Add(term.ToString());
+        }
+
+        stream.End();
+        return terms;
+    }
+
+    private double Weight(string term, Dictionary<string, double> kinds)
+    {
+        if (EnglishStopWords.Contains(term))
+        {
+            return 0;
+        }
+
+        var n = reader.MaxDoc;
+        var df = reader.DocFreq(new Term(BodyField, term));
+        var idf = Math.Log(1 + (n - df + 0.5) / (df + 0.5));
+
+        // An English word the Japanese corpus never uses is usually untranslated, not off-topic.
+        if (df == 0 && !JapaneseText.ContainsCjk(term))
+        {
+            return idf * UnknownLatinFactor;
+        }
+
+        return idf * Factor(kinds, term);
+    }
+}

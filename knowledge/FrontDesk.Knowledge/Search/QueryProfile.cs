@@ -1,0 +1,42 @@
+namespace FrontDesk.Knowledge.Search;
+
+// One thing the question asks about: a term, or a synonym group satisfied by any member.
+// Partial credit: "オンラインによる行政手続" holds most of "オンライン手続き" but not the bigram
+// across the join, and should still count.
+public sealed record QueryConcept(IReadOnlyList<string[]> Alternatives, double Weight)
+{
+    private const double CoveredShare = 0.55;
+
+    // Squared, so a stray shared bigram ("めん" of "ラーメン" in "ガバメント") earns little.
+    public double CoverageBy(IReadOnlySet<string> terms) =>
+        Alternatives.Max(a => a.Length == 0 ? 0 : Math.Pow((double)a.Count(terms.Contains) / a.Length, 2));
+
+    public bool IsCoveredBy(IReadOnlySet<string> terms) => CoverageBy(terms) >= CoveredShare;
+}
+
+// analyze is the index's own analyser, so texts are compared in the terms the index used.
+// UnknownRun: the longest stretch of the question (in consecutive bigrams of kanji/katakana)
+// that no indexed passage contains, e.g. a place or a measure the corpus never mentions.
+public sealed class QueryProfile(IReadOnlyList<QueryConcept> concepts, Func<string, IEnumerable<string>> analyze, int unknownRun = 0)
+{
+    public int UnknownRun { get; } = unknownRun;
+
+    public IReadOnlyList<QueryConcept> Concepts { get; } = concepts;
+
+    public double TotalWeight { get; } = concepts.Sum(c => c.Weight);
+
+    public bool IsEmpty => TotalWeight <= 0;
+
+    // Share of the question's weight (rare terms count most) that a text contains.
+    public double Coverage(string text) => Coverage(TermSet(text));
+
+    public double Coverage(IReadOnlySet<string> terms) =>
+        IsEmpty ? 0 : Concepts.Sum(c => c.Weight * c.CoverageBy(terms)) / TotalWeight;
+
+    // A passage inherits its document's topic at a discount: a question naming the publisher
+    // ("知事会は…") should not favour the one paragraph that repeats the name.
+    public double Coverage(IReadOnlySet<string> terms, IReadOnlySet<string> inherited, double discount) =>
+        IsEmpty ? 0 : Concepts.Sum(c => c.Weight * Math.Max(c.CoverageBy(terms), discount * c.CoverageBy(inherited))) / TotalWeight;
+
+    public IReadOnlySet<string> TermSet(string text) => analyze(text).ToHashSet();
+}

@@ -1,0 +1,139 @@
+using System.Text;
+using FrontDesk.Knowledge.Text;
+
+namespace FrontDesk.Knowledge.Search;
+
+// Kind is read from the text before kana folding: katakana words are content, hiragana grammar.
+public enum TokenKind
+{
+    Content,
+    Mixed,
+    Kana,
+}
+
+public readonly record struct AnalyzedToken(string Term, int Start, int End, TokenKind Kind = TokenKind.Content);
+
+// The one place that decides what a searchable term is, shared by the Lucene analyser, query
+// building and answer scoring so they cannot drift apart.
+public static class TextAnalysis
+{
+    public static string Fold(string text) => FoldNormalized(JapaneseText.RemoveStraySpaces(JapaneseText.Normalize(text)));
+
+    private static string FoldNormalized(string normalized)
+    {
+        var sb = new StringBuilder(normalized.Length);
+        foreach (var c in normalized)
+        {
+            sb.Append(FoldChar(c));
+        }
+
+        return sb.ToString();
+    }
+
+    public static List<AnalyzedToken> Tokenize(string text)
+    {
+        var unfolded = JapaneseText.RemoveStraySpaces(JapaneseText.Normalize(text));
+        var folded = FoldNormalized(unfolded);
+        var tokens = new List<AnalyzedToken>();
+        var i = 0;
+        while (i < folded.Length)
+        {
+            var c = folded[i];
+            if (JapaneseText.IsCjk(c))
+            {
+                var start = i;
+                while (i < folded.Length && JapaneseText.IsCjk(folded[i]))
+                {
+                    i++;
+                }
+
+                AddCjkRun(folded, unfolded, start, i, tokens);
+            }
+            else if (JapaneseText.IsLatinOrDigit(c))
+            {
+                var start = i;
+                while (i < folded.Length && JapaneseText.IsLatinOrDigit(folded[i]))
+                {
+                    i++;
+                }
+
+                tokens.Add(new AnalyzedToken(folded[start..i], start, i));
+            }
+            else
+            {
+                i++;
+            }
+        }
+
+        return tokens;
+    }
+
+    // Kanji and katakana carry the topic of a Japanese question; bigrams made only of hiragana are
+    // mostly grammar ("ている", "ですか"), and kanji-hiragana bigrams sit on word edges.
+    public static double KindFactor(TokenKind kind) => kind switch
+    {
+        TokenKind.Kana => 0.1,
+        TokenKind.Mixed => 0.25,
+        _ => 1.0,
+    };
+
+    private static TokenKind KindOf(string unfolded, int start, int end)
+    {
+        var hiragana = 0;
+        var other = 0;
+        for (var i = start; i < end && i < unfolded.Length; i++)
+        {
+            if (unfolded[i] is >= '\u3041' and <= '\u309F')
+            {
+                hiragana++;
+            }
+            else
+            {
+                other++;
+            }
+        }
+
+        return hiragana == 0 ? TokenKind.Content : other == 0 ? TokenKind.Kana : TokenKind.Mixed;
+    }
+
+    public static bool IsHiraganaOnly(string term)
+    {
+        foreach (var c in term)
+        {
+            if (c is < '\u3041' or > '\u309F' && c != 'ー')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // Overlapping bigrams stand in for words, which Japanese text does not mark; a lone
+    // character between scripts or punctuation is kept as a unigram so it stays searchable.
+    private static void AddCjkRun(string text, string unfolded, int start, int end, List<AnalyzedToken> tokens)
+    {
+        if (end - start == 1 || (end - start == 2 && char.IsSurrogatePair(text[start], text[start + 1])))
+        {
+            tokens.Add(new AnalyzedToken(text[start..end], start, end, KindOf(unfolded, start, end)));
+            return;
+        }
+
+        var positions = new List<int>();
+        for (var i = start; i < end; i += char.IsSurrogatePair(text, i) ? 2 : 1)
+        {
+            positions.Add(i);
+        }
+
+        positions.Add(end);
+        for (var k = 0; k + 2 < positions.Count; k++)
+        {
+            tokens.Add(new AnalyzedToken(text[positions[k]..positions[k + 2]], positions[k], positions[k + 2],
+                KindOf(unfolded, positions[k], positions[k + 2])));
+        }
+    }
+
+    private static char FoldChar(char c) =>
+        c is >= '\u30A1' and <= '\u30F6' ? (char)(c - 0x60) // katakana → hiragana
+        : char.ToLowerInvariant(c);
+}

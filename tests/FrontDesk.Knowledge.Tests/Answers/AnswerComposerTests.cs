@@ -1,0 +1,112 @@
+using FrontDesk.Knowledge.Answers;
+using FrontDesk.Knowledge.Evaluation;
+using FrontDesk.Knowledge.Ingestion;
+using FrontDesk.Knowledge.Search;
+
+namespace FrontDesk.Knowledge.Tests.Answers;
+
+public sealed class AnswerComposerTests(SeedIndexFixture seeds) : IClassFixture<SeedIndexFixture>
+{
+    private readonly AnswerComposer composer = new();
+
+    private Answer Ask(string question) => composer.Compose(question, seeds.Snapshot.Search(question, 5));
+
+    [Fact]
+    public async Task Every_answered_dev_question_cites_its_source()
+    {
+        var questions = await KnowledgeEvaluation.LoadQuestionsAsync(Corpus.DevQuestions, CancellationToken.None);
+        var answered = 0;
+        foreach (var question in questions)
+        {
+            var answer = Ask(question.Question);
+            if (answer.Declined)
+            {
+                Assert.Empty(answer.Citations);
+                continue;
+            }
+
+            answered++;
+            Assert.NotEmpty(answer.Citations);
+            Assert.All(answer.Citations, c => Assert.False(string.IsNullOrWhiteSpace(c.Title)));
+            Assert.All(answer.Citations, c => Assert.False(string.IsNullOrWhiteSpace(c.Source)));
+            Assert.Contains(answer.Language == "en" ? "Source:" : "出典:", answer.Text);
+            Assert.InRange(answer.Sentences.Count, 1, 3);
+        }
+
+        Assert.True(answered > questions.Count / 2);
+    }
+
+    [Theory]
+    [InlineData("明日の東京の天気は晴れますか？")]
+    [InlineData("肉じゃがの美味しい作り方を教えてください")]
+    [InlineData("大谷翔平の今シーズンのホームラン数は？")]
+    public void Out_of_scope_questions_are_declined_with_an_offer_of_a_coordinator(string question)
+    {
+        var answer = Ask(question);
+        Assert.True(answer.Declined, $"answered with confidence {answer.Confidence:F2}: {answer.Text}");
+        Assert.Contains("コーディネーター", answer.Text);
+        Assert.Contains("ます", answer.Text);
+    }
+
+    [Fact]
+    public void An_english_out_of_scope_question_is_declined_in_english()
+    {
+        var answer = Ask("What is the weather forecast for Osaka tomorrow?");
+        Assert.True(answer.Declined);
+        Assert.Equal("en", answer.Language);
+        Assert.Contains("coordinator", answer.Text);
+    }
+
+    [Fact]
+    public void Figures_are_quoted_exactly_as_in_the_source()
+    {
+        var answer = Ask("移住して生活満足度が上がった割合は？");
+        Assert.False(answer.Declined);
+        Assert.Contains("約7割", answer.Text);
+        Assert.True(answer.Text.Length < 600);
+    }
+
+    [Fact]
+    public void Confidence_is_between_zero_and_one()
+    {
+        foreach (var q in new[] { "空き家バンク", "天気", "", "😀", new string('a', 10_000) })
+        {
+            Assert.InRange(Ask(q).Confidence, 0, 1);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(IndexSnapshotHostile))]
+    public void Hostile_questions_get_a_normal_reply(string question)
+    {
+        var answer = Ask(question);
+        Assert.False(string.IsNullOrWhiteSpace(answer.Text));
+    }
+
+    public static TheoryData<string> IndexSnapshotHostile => Tests.Search.IndexSnapshotTests.HostileQueries;
+
+    [Fact]
+    public void Declining_depends_on_the_threshold()
+    {
+        var result = seeds.Snapshot.Search("空き家バンクの運営費は特別交付税の対象ですか", 5);
+        Assert.False(new AnswerComposer(new AnswerOptions { DeclineThreshold = 0 }).Compose("q", result).Declined);
+        Assert.True(new AnswerComposer(new AnswerOptions { DeclineThreshold = 1.01 }).Compose("q", result).Declined);
+    }
+
+    [Fact]
+    public void Citations_name_title_section_date_and_link()
+    {
+        var passage = new Passage("p#0", "guide.md", "移住ガイド", ["支援", "住まい"], "空き家バンクの登録は無料です。", 0, 15,
+            new DocumentMetadata("https://example.org/guide", "移住センター", new DateOnly(2026, 4, 1), 2026));
+        using var index = IndexSnapshot.Build([passage], SynonymSet.Empty, 1);
+        var answer = new AnswerComposer(new AnswerOptions { DeclineThreshold = 0.1 }).Compose("空き家バンクの登録は無料？", index.Search("空き家バンクの登録は無料？"));
+
+        Assert.False(answer.Declined);
+        Assert.Contains("空き家バンクの登録は無料です。", answer.Text);
+        Assert.Contains("移住ガイド", answer.Text);
+        Assert.Contains("住まい", answer.Text);
+        Assert.Contains("2026年4月1日時点", answer.Text);
+        Assert.Contains("https://example.org/guide", answer.Text);
+        Assert.Equal("住まい", answer.Citations.Single().Section);
+    }
+}

@@ -1,0 +1,36 @@
+using FrontDesk.Knowledge.Text;
+
+namespace FrontDesk.Knowledge.Tests.Text;
+
+public sealed class SentencesAndHeadingsTests
+{
+    [Fact]
+    public void Sentences_split_on_japanese_and_english_punctuation()
+    {
+        var sentences = Sentences.SplitText("支援金があります。対象ですか？はい！It costs 0.5 million yen. Apply now").ToList();
+        Assert.Equal(["支援金があります。", "対象ですか？", "はい！", "It costs 0.5 million yen.", "Apply now"], sentences);
+    }
+
+    [Fact]
+    public void Closing_brackets_stay_with_their_sentence() =>
+        Assert.Equal(["「移住します。」", "次へ。"], Sentences.SplitText("「移住します。」次へ。").ToList());
+
+    [Theory]
+    [InlineData("第1章 総則", 1)]
+    [InlineData("1. 概要", 2)]
+    [InlineData("3 二拠点居住の支援", 2)]
+    [InlineData("(1) 対象者", 3)]
+    [InlineData("【支援の内容】", 3)]
+    [InlineData("■ 申請方法", 3)]
+    [InlineData("① 相談窓口", 4)]
+    [InlineData("## 住まい", 2)]
+    public void Common_japanese_heading_styles_are_detected(string line, int level) =>
+        Assert.Equal(level, Headings.Detect(line)?.Level);
+
+    [Theory]
+    [InlineData("移住支援金は最大100万円です。")]
+    [InlineData("1.5倍に増えた")]
+    [InlineData("")]
+    public void Ordinary_sentences_are_not_headings(string line) =>
+        Assert.Null(Headings.Detect(line));
+}
