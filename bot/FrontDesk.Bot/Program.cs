@@ -3,6 +3,8 @@ using FrontDesk.Bot.Flows;
 using FrontDesk.Bot.Infrastructure;
 using FrontDesk.Bot.Terminal;
 using FrontDesk.Jobs;
+using FrontDesk.Jobs.Knowledge;
+using FrontDesk.Knowledge.Documents;
 using FrontDesk.Knowledge.Database;
 
 if (args is ["chat", .. var chatArgs])
@@ -11,6 +13,8 @@ if (args is ["chat", .. var chatArgs])
 var builder = WebApplication.CreateBuilder(args);
 builder.AddDatabase();
 builder.AddJobs(JobQueues.Knowledge, JobQueues.Bot, JobQueues.Default);
+builder.AddKnowledge();
+builder.AddKnowledgeJobs();
 builder.AddConversations();
 builder.AddTurnDispatcher();
 builder.AddFlows();

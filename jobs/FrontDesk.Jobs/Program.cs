@@ -1,4 +1,6 @@
+using FrontDesk.Jobs.Knowledge;
 using FrontDesk.Knowledge.Database;
+using FrontDesk.Knowledge.Documents;
 
 namespace FrontDesk.Jobs;
 
@@ -10,6 +12,8 @@ public static class WorkerProgram
         var builder = Host.CreateApplicationBuilder(args);
         builder.AddDatabase();
         builder.AddJobs(JobQueues.Knowledge);
+        builder.AddKnowledge(search: false);
+        builder.AddKnowledgeJobs();
         builder.Build().Run();
     }
 }

@@ -2,6 +2,7 @@ using FrontDesk.Bot.Conversations;
 using FrontDesk.Bot.Flows;
 using FrontDesk.Jobs;
 using FrontDesk.Knowledge.Database;
+using FrontDesk.Knowledge.Documents;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -62,6 +63,7 @@ public static class TestPostgres
         });
         builder.AddDatabase();
         builder.AddJobs();
+        builder.AddKnowledge(search: false);
         builder.AddConversations();
         builder.AddFlows();
         using var host = builder.Build();

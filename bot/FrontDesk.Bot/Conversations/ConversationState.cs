@@ -12,6 +12,9 @@ public sealed class ConversationState
     /// <summary>Answers a flow saved for later use, e.g. the intake questionnaire for a coordinator.</summary>
     public Dictionary<string, string> Profile { get; set; } = [];
 
+    /// <summary>Knowledge answers declined in a row; the handoff rules read it.</summary>
+    public int ConsecutiveDeclines { get; set; }
+
     public int Turns { get; set; }
     public DateTimeOffset? LastInboundAt { get; set; }
 

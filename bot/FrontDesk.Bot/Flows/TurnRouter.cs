@@ -5,7 +5,7 @@ using FrontDesk.Bot.Flows.Questions;
 namespace FrontDesk.Bot.Flows;
 
 /// <summary>Decides who handles a turn: cancel, an interruption, a flow start, the active flow, or the fallback for free questions.</summary>
-public sealed class TurnRouter(FlowCatalog flows, IEnumerable<Interruption> interruptions, FreeTextHandler freeText, Greeting greeting)
+public sealed class TurnRouter(FlowCatalog flows, IEnumerable<Interruption> interruptions, FreeTextHandler freeText, Greeting greeting, MainMenu menu)
 {
     static readonly string[] CancelTriggers = ["やめる", "やめます", "キャンセル", "中止", "cancel", "stop", "quit"];
     readonly IReadOnlyList<Interruption> interruptions = interruptions.ToList();
@@ -55,6 +55,12 @@ public sealed class TurnRouter(FlowCatalog flows, IEnumerable<Interruption> inte
             turn.State.Flows.Remove(frame);
         }
 
+        if (command is not null)
+        {
+            // A button from an old message or a newer client: show what is available now.
+            menu.Show(turn);
+            return;
+        }
         await freeText.HandleAsync(turn, ct);
     }
 
@@ -63,7 +69,7 @@ public sealed class TurnRouter(FlowCatalog flows, IEnumerable<Interruption> inte
         var flow = flows.Find(name);
         if (flow is null)
         {
-            await freeText.HandleAsync(turn, ct);
+            menu.Show(turn);
             return;
         }
         // Starting the same flow again restarts it instead of stacking a copy.

@@ -2,6 +2,7 @@ using System.Text;
 using FrontDesk.Bot.Conversations;
 using FrontDesk.Bot.Flows;
 using FrontDesk.Knowledge.Database;
+using FrontDesk.Knowledge.Documents;
 
 namespace FrontDesk.Bot.Terminal;
 
@@ -19,6 +20,7 @@ public static class TerminalChat
         var builder = Host.CreateApplicationBuilder(args);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddDatabase();
+        builder.AddKnowledge();
         builder.AddConversations();
         builder.AddFlows();
         var screen = new TerminalScreen(Console.Out);

@@ -1,16 +1,65 @@
+using System.Globalization;
 using FrontDesk.Bot.Conversations;
-using FrontDesk.Bot.Flows.Menu;
+using FrontDesk.Knowledge.Answers;
 
 namespace FrontDesk.Bot.Flows.Questions;
 
-/// <summary>Free text outside any flow. Until the knowledge base answers questions, it says so honestly and offers the menu.</summary>
-public sealed class FreeTextHandler(MainMenu menu)
+/// <summary>
+/// Free text outside any flow is a question for the knowledge base: a short answer taken from the sources, with the
+/// sources named; below the calibrated confidence, an honest 「分かりません」 and the offer of a coordinator.
+/// </summary>
+public sealed class FreeTextHandler(QuestionAnswering answering)
 {
+    const int MaxLinks = 3;
+
     public Task HandleAsync(TurnContext turn, CancellationToken ct)
     {
-        menu.Show(turn, new LocalText(
-            "申し訳ありません。そのご質問には、まだお答えできません。メニューからお選びいただくか、「相談員と話したい」とお送りください。",
-            "Sorry, I cannot answer that yet. Please choose from the menu or send \"talk to a person\"."));
+        var question = turn.Inbound.Kind == ActivityKind.Message ? turn.Inbound.Text ?? "" : "";
+        var answer = answering.Ask(question);
+        var contact = CardAction.Command(turn.T("相談員と話す", "Talk to a coordinator"), Commands.Contact);
+        if (answer.Declined)
+        {
+            turn.State.ConsecutiveDeclines++;
+            turn.Say(
+                "申し訳ありません、分かりません。このご質問にお答えできる確かな情報が、手元の資料に見つかりませんでした。\n" +
+                "言い方を変えてお尋ねいただくか、二地域居住コーディネーター（相談員）にご相談ください。",
+                "Sorry, I don't know. I could not find reliable information on that in our materials.\n" +
+                "Please try asking in other words, or talk to one of our dual-residence coordinators.",
+                contact, BotTexts.MenuButton(turn));
+            return Task.CompletedTask;
+        }
+
+        turn.State.ConsecutiveDeclines = 0;
+        var sources = answer.Citations.Select(c => "・" + Describe(turn, c)).ToList();
+        turn.Send(new Activity
+        {
+            Text = string.Join('\n', answer.Sentences.Select(s => s.TrimStart('・', ' '))),
+            Cards =
+            [
+                new Card
+                {
+                    Title = turn.T("出典", "Sources"),
+                    Text = string.Join('\n', sources) + "\n" + turn.T(
+                        "制度の内容や金額は年度や自治体によって変わります。最新の情報は各窓口でご確認ください。",
+                        "Rules and amounts change by fiscal year and municipality; please confirm with the office concerned."),
+                    Buttons = answer.Citations
+                        .Where(c => Uri.TryCreate(c.Source, UriKind.Absolute, out var u) && u.Scheme is "https" or "http")
+                        .Select(c => c.Source!).Distinct().Take(MaxLinks)
+                        .Select((url, i) => CardAction.Link(turn.T($"出典を開く（{i + 1}）", $"Open source ({i + 1})"), url))
+                        .ToList(),
+                },
+            ],
+            SuggestedActions = [contact, BotTexts.MenuButton(turn)],
+        });
         return Task.CompletedTask;
+    }
+
+    static string Describe(TurnContext turn, Citation c)
+    {
+        var section = c.Section.Length > 0 && c.Section != c.Title ? turn.T($"「{c.Section}」", $" - {c.Section}") : "";
+        var asOf = c.AsOf is { } d
+            ? turn.T($"（{d.Year}年{d.Month}月{d.Day}日時点）", $" (as of {d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)})")
+            : "";
+        return c.Title + section + asOf;
     }
 }

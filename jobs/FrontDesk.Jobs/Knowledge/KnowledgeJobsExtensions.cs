@@ -1,0 +1,36 @@
+using FrontDesk.Knowledge.Documents;
+using Hangfire;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace FrontDesk.Jobs.Knowledge;
+
+public static class KnowledgeJobsExtensions
+{
+    /// <summary>The refresh job on the knowledge queue, on its schedule and (by default) once at start-up.</summary>
+    public static IHostApplicationBuilder AddKnowledgeJobs(this IHostApplicationBuilder builder)
+    {
+        var cron = builder.Configuration[$"{KnowledgeOptions.SectionName}:{nameof(KnowledgeOptions.RefreshCron)}"] ?? new KnowledgeOptions().RefreshCron;
+        builder.Services.AddHttpClient<KnowledgeRefreshJob>(client =>
+        {
+            client.Timeout = TimeSpan.FromSeconds(60);
+            client.DefaultRequestHeaders.UserAgent.ParseAdd("FrontDesk-KnowledgeRefresh/1.0");
+        });
+        builder.Services.AddRecurringJob<KnowledgeRefreshJob>(KnowledgeRefreshJob.JobId, JobQueues.Knowledge, cron, j => j.RunAsync(null, CancellationToken.None));
+        builder.Services.AddHostedService<RefreshOnStart>();
+        return builder;
+    }
+
+    sealed class RefreshOnStart(IBackgroundJobClient jobs, IOptions<KnowledgeOptions> options) : IHostedService
+    {
+        public Task StartAsync(CancellationToken ct)
+        {
+            if (options.Value.RefreshOnStart && options.Value.Sources.Count > 0)
+                jobs.Enqueue<KnowledgeRefreshJob>(JobQueues.Knowledge, j => j.RunAsync(null, CancellationToken.None));
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,37 @@
+using FrontDesk.Knowledge.Answers;
+using FrontDesk.Knowledge.Database;
+using FrontDesk.Knowledge.Search;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace FrontDesk.Knowledge.Documents;
+
+public static class KnowledgeExtensions
+{
+    /// <summary>The kb schema and document store; with <paramref name="search"/>, also a live index and question answering.</summary>
+    public static IHostApplicationBuilder AddKnowledge(this IHostApplicationBuilder builder, bool search = true)
+    {
+        var services = builder.Services;
+        services.AddOptions<KnowledgeOptions>()
+            .BindConfiguration(KnowledgeOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(o => o.Sources.All(s => s.Validate(new(s)).All(r => r == System.ComponentModel.DataAnnotations.ValidationResult.Success)),
+                "Each knowledge source needs a name and exactly one of Folder or an http(s) Url.")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSchema("kb", typeof(DocumentStore).Assembly, "FrontDesk.Knowledge.Documents.Migrations");
+        services.AddSingleton<DocumentStore>();
+        if (!search)
+            return builder;
+
+        var contentRoot = builder.Environment.ContentRootPath;
+        services.AddSingleton(sp => KnowledgeIndexUpdater.LoadSynonyms(sp.GetRequiredService<IOptions<KnowledgeOptions>>().Value.SynonymsPath, contentRoot));
+        services.AddSingleton(sp => new KnowledgeIndex(IndexSnapshot.Build([], sp.GetRequiredService<SynonymSet>(), 0)));
+        services.AddSingleton<KnowledgeIndexUpdater>();
+        services.AddHostedService(sp => sp.GetRequiredService<KnowledgeIndexUpdater>());
+        services.AddSingleton<QuestionAnswering>();
+        return builder;
+    }
+}
