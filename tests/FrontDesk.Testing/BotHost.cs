@@ -30,6 +30,8 @@ public sealed class BotHost : IAsyncDisposable
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
+        // Only what the test says: not the appsettings.json copied next to the test binaries.
+        builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Database:ConnectionString"] = connectionString,

@@ -55,6 +55,8 @@ public static class TestPostgres
         await ExecuteAdminAsync($"create database {name}");
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
+        // Only what the test says: not the appsettings.json copied next to the test binaries.
+        builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             // No pooling: CREATE DATABASE ... TEMPLATE refuses while anyone is connected to the template.

@@ -17,8 +17,7 @@ public static class KnowledgeExtensions
         services.AddOptions<KnowledgeOptions>()
             .BindConfiguration(KnowledgeOptions.SectionName)
             .ValidateDataAnnotations()
-            .Validate(o => o.Sources.All(s => s.Validate(new(s)).All(r => r == System.ComponentModel.DataAnnotations.ValidationResult.Success)),
-                "Each knowledge source needs a name and exactly one of Folder or an http(s) Url.")
+            .Validate(o => o.Sources.All(s => s.Problem() is null), "Each knowledge source needs exactly one of Folder or an http(s) Url.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSchema("kb", typeof(DocumentStore).Assembly, "FrontDesk.Knowledge.Documents.Migrations");

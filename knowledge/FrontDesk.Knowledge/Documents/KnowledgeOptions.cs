@@ -45,9 +45,17 @@ public sealed class KnowledgeSourceOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext context)
     {
+        if (Problem() is { } problem)
+            yield return new ValidationResult(problem);
+    }
+
+    /// <summary>Why this source cannot be used, or null when it can.</summary>
+    public string? Problem()
+    {
         if (string.IsNullOrWhiteSpace(Folder) == string.IsNullOrWhiteSpace(Url))
-            yield return new ValidationResult($"Knowledge source '{Name}' needs exactly one of Folder or Url.");
-        if (Url is { Length: > 0 } && !(Uri.TryCreate(Url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
-            yield return new ValidationResult($"Knowledge source '{Name}' has an invalid Url.");
+            return $"Knowledge source '{Name}' needs exactly one of Folder or Url.";
+        if (!string.IsNullOrWhiteSpace(Url) && !(Uri.TryCreate(Url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))
+            return $"Knowledge source '{Name}' has an invalid Url.";
+        return null;
     }
 }
