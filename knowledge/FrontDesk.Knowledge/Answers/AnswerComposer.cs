@@ -28,6 +28,9 @@ public sealed partial class AnswerComposer(AnswerOptions options)
     // together with the list that follows.
     private const double LeadInBonus = 0.1;
     private const double FollowerBonus = 0.25;
+
+    // What a sentence's headings or document say, and it does not, counts at this share.
+    private const double ContextShare = 0.5;
     private const int UnknownRunLength = 3;
 
     public AnswerComposer() : this(new AnswerOptions())
@@ -114,14 +117,15 @@ public sealed partial class AnswerComposer(AnswerOptions options)
         {
             // A sentence is read under its headings: what they say counts, at half weight.
             var context = profile.TermSet(IndexSnapshot.ContextOf(hit.Passage));
+            var document = profile.DocumentTerms(hit.Passage.DocumentId);
             var spans = Sentences.Split(hit.Passage.Text);
             for (var i = 0; i < spans.Count; i++)
             {
                 var text = hit.Passage.Text[spans[i].Start..spans[i].End];
                 var terms = profile.TermSet(text);
                 var covered = profile.Concepts.Where(c => c.IsCoveredBy(terms)).ToHashSet();
-                var fromContext = profile.Concepts.Where(c => !covered.Contains(c) && c.IsCoveredBy(context)).Sum(c => c.Weight) / profile.TotalWeight;
-                candidates.Add(new Candidate(hit, i, text, covered, fromContext * 0.5, hit.RankScore / lead));
+                var fromContext = profile.Concepts.Where(c => !covered.Contains(c) && (c.IsCoveredBy(context) || c.IsCoveredBy(document))).Sum(c => c.Weight) / profile.TotalWeight;
+                candidates.Add(new Candidate(hit, i, text, covered, fromContext * ContextShare, hit.RankScore / lead));
             }
         }
 

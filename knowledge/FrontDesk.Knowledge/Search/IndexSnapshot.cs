@@ -41,7 +41,7 @@ public sealed class IndexSnapshot : IDisposable
 
     // Questions often name the source ("知事会が求めていること") while the passage that answers
     // never repeats it; what the whole document covers counts at a discount.
-    private const double InheritedShare = 0.6;
+    public const double InheritedShare = 0.6;
     private const double AnswerTypeBonus = 0.1;
     private const float ContextBoost = 0.3f;
     private const float SynonymBoost = 0.7f;
@@ -316,7 +316,7 @@ public sealed class IndexSnapshot : IDisposable
             concepts.Add(new QueryConcept([[term]], Weight(term, kinds)));
         }
 
-        return new QueryProfile(concepts, Analyze, analyzer is JapaneseAnalyzer ? UnknownRun(question) : 0);
+        return new QueryProfile(concepts, Analyze, analyzer is JapaneseAnalyzer ? UnknownRun(question) : 0, DocumentTerms);
     }
 
     private List<string> Analyze(string text)

@@ -17,8 +17,15 @@ public sealed record QueryConcept(IReadOnlyList<string[]> Alternatives, double W
 // analyze is the index's own analyser, so texts are compared in the terms the index used.
 // UnknownRun: the longest stretch of the question (in consecutive bigrams of kanji/katakana)
 // that no indexed passage contains, e.g. a place or a measure the corpus never mentions.
-public sealed class QueryProfile(IReadOnlyList<QueryConcept> concepts, Func<string, IEnumerable<string>> analyze, int unknownRun = 0)
+public sealed class QueryProfile(
+    IReadOnlyList<QueryConcept> concepts,
+    Func<string, IEnumerable<string>> analyze,
+    int unknownRun = 0,
+    Func<string, IReadOnlySet<string>>? documentTerms = null)
 {
+    // Every term of a whole document, by document id (empty when unknown).
+    public IReadOnlySet<string> DocumentTerms(string documentId) => documentTerms?.Invoke(documentId) ?? new HashSet<string>();
+
     public int UnknownRun { get; } = unknownRun;
 
     public IReadOnlyList<QueryConcept> Concepts { get; } = concepts;
