@@ -113,7 +113,11 @@ public sealed partial class AnswerComposer(AnswerOptions options)
         var profile = result.Profile;
         var candidates = new List<Candidate>();
         var lead = Math.Max(result.Hits[0].RankScore, 1e-9);
-        foreach (var hit in result.Hits.Take(options.PassagesConsidered))
+        // When the question asks for a kind of value (a date, a count), lower hits that hold one
+        // are read too.
+        var hits = result.Hits.Take(options.PassagesConsidered)
+            .Concat(result.Hits.Skip(options.PassagesConsidered).Where(h => expected?.IsMatch(h.Passage.Text) == true));
+        foreach (var hit in hits)
         {
             // A sentence is read under its headings: what they say counts, at half weight.
             var context = profile.TermSet(IndexSnapshot.ContextOf(hit.Passage));
@@ -181,14 +185,14 @@ public sealed partial class AnswerComposer(AnswerOptions options)
             last = next;
         }
 
-        // Fill the remaining room with the next most useful sentences of the same or the top
-        // passage; the sentence right after the chosen ones often finishes their thought
+        // Fill the remaining room with the next most useful sentences of the same document or the
+        // top passage; the sentence right after the chosen ones often finishes their thought
         // ("…のこと。「社会関係資本」とも…"), so it may come in without query words of its own.
         while (chosen.Count < options.MaxSentences)
         {
             var follower = Next(candidates, last);
             var add = candidates
-                .Where(c => !chosen.Contains(c) && (c.Hit == best.Hit || c.Hit.Rank == 1) && length + c.Text.Length <= options.MaxChars
+                .Where(c => !chosen.Contains(c) && (c.Hit.Passage.DocumentId == best.Hit.Passage.DocumentId || c.Hit.Rank == 1) && length + c.Text.Length <= options.MaxChars
                     && ((c.Text.Length >= ShortSentence && Own(c) >= MinGain) || c == follower))
                 .MaxBy(c => Score(c, have) + (c == follower ? FollowerBonus : 0));
             if (add is null)
