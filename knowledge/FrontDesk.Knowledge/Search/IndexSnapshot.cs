@@ -90,8 +90,6 @@ public sealed class IndexSnapshot : IDisposable
 
     public int PassageCount => passages.Length;
 
-    public IReadOnlyList<Passage> Passages => passages;
-
     // The analyser defaults to the Japanese chain; evaluation passes a plain one as a baseline.
     public static IndexSnapshot Build(IEnumerable<Passage> passages, SynonymSet synonyms, long version, Analyzer? analyzer = null)
     {

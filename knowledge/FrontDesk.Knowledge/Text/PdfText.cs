@@ -43,9 +43,6 @@ public static partial class PdfText
         return lines;
     }
 
-    public static string JoinLines(IReadOnlyList<string> lines) =>
-        string.Join('\n', JoinBlocks(lines).Select(b => b.Text));
-
     // A line is joined to the next unless something marks a boundary: sentence end, a heading,
     // a list item starting, or a short stand-alone line after a finished sentence (a title).
     public static List<TextBlock> JoinBlocks(IReadOnlyList<string> lines)
