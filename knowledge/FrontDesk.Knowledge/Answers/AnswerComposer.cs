@@ -86,23 +86,24 @@ public sealed partial class AnswerComposer(AnswerOptions options)
         return new ConfidenceFeatures(coverage, normalisedScore, margin, profile.UnknownRun);
     }
 
+    // English when the question is mostly English, even if it quotes a Japanese term.
     public static string DetectLanguage(string question)
     {
         var latin = 0;
+        var japanese = 0;
         foreach (var c in question)
         {
             if (JapaneseText.IsCjk(c) && !char.IsSurrogate(c))
             {
-                return "ja";
+                japanese++;
             }
-
-            if (char.IsAsciiLetter(c))
+            else if (char.IsAsciiLetter(c))
             {
                 latin++;
             }
         }
 
-        return latin >= 2 ? "en" : "ja";
+        return latin >= 2 && latin > 3 * japanese ? "en" : "ja";
     }
 
     private static IReadOnlySet<string> PassageTerms(QueryProfile profile, Passage passage) =>
@@ -113,6 +114,7 @@ public sealed partial class AnswerComposer(AnswerOptions options)
         var profile = result.Profile;
         var candidates = new List<Candidate>();
         var lead = Math.Max(result.Hits[0].RankScore, 1e-9);
+
         // When the question asks for a kind of value (a date, a count), lower hits that hold one
         // are read too.
         var hits = result.Hits.Take(options.PassagesConsidered)

@@ -57,6 +57,14 @@ public sealed class AnswerComposerTests(SeedIndexFixture seeds) : IClassFixture<
         Assert.Contains("coordinator", answer.Text);
     }
 
+    [Theory]
+    [InlineData("空き家バンクはありますか", "ja")]
+    [InlineData("Is there an akiya bank?", "en")]
+    [InlineData("What does the 地域活性化起業人 programme offer?", "en")]
+    [InlineData("😀", "ja")]
+    public void The_reply_language_follows_the_question(string question, string language) =>
+        Assert.Equal(language, AnswerComposer.DetectLanguage(question));
+
     [Fact]
     public void Figures_are_quoted_exactly_as_in_the_source()
     {
