@@ -35,7 +35,9 @@ public sealed class IndexSnapshot : IDisposable
     private const string OrdinalField = "ord";
     private const int MaxQueryTerms = 256;
     private const int MaxQueryChars = 2000;
+    private const int RetrievalDepth = 100;
     private const int RerankPool = 20;
+    private const int PerDocumentPool = 3;
     private const double Bm25Share = 0.45;
     private const double PassageCoverageShare = 0.55;
 
@@ -159,20 +161,27 @@ public sealed class IndexSnapshot : IDisposable
 
         // BM25 rewards repeating one query term; re-ranking a wider pool by how many of the
         // question's distinct concepts a passage holds favours passages that answer all of it.
-        var docs = searcher.Search(query, Math.Max(RerankPool, top));
+        var docs = searcher.Search(query, Math.Max(RetrievalDepth, top));
         if (docs.ScoreDocs.Length == 0)
         {
             return new SearchResult([], profile);
         }
 
+        // The pool is the BM25 head plus the best few of every document further down, so a long
+        // document that repeats the query's commonest word cannot crowd out the others.
         var best = docs.ScoreDocs[0].Score;
         var expected = AnswerType.Expected(JapaneseText.Normalize(text));
-        var ranked = docs.ScoreDocs
-            .Select(d => passages[searcher.Doc(d.Doc).GetField(OrdinalField).GetInt32Value() ?? -1])
-            .Zip(docs.ScoreDocs, (p, d) => (Passage: p, Bm25: d.Score, Blend:
-                Bm25Share * d.Score / best
-                + PassageCoverageShare * profile.Coverage(profile.TermSet(ContextOf(p) + "\n" + p.Text), DocumentTerms(p.DocumentId), InheritedShare)
-                + (expected?.IsMatch(p.Text) == true ? AnswerTypeBonus : 0)))
+        var retrieved = docs.ScoreDocs
+            .Select(d => (Passage: passages[searcher.Doc(d.Doc).GetField(OrdinalField).GetInt32Value() ?? -1], Bm25: d.Score))
+            .ToList();
+        var pool = retrieved.Take(RerankPool)
+            .Concat(retrieved.GroupBy(r => r.Passage.DocumentId).SelectMany(g => g.Take(PerDocumentPool)))
+            .DistinctBy(r => r.Passage.Id);
+        var ranked = pool
+            .Select(r => (r.Passage, r.Bm25, Blend:
+                Bm25Share * r.Bm25 / best
+                + PassageCoverageShare * profile.Coverage(profile.TermSet(ContextOf(r.Passage) + "\n" + r.Passage.Text), DocumentTerms(r.Passage.DocumentId), InheritedShare)
+                + (expected?.IsMatch(r.Passage.Text) == true ? AnswerTypeBonus : 0)))
             .OrderByDescending(x => x.Blend)
             .Take(Math.Max(1, top))
             .Select((x, i) => new SearchHit(x.Passage, x.Bm25, i + 1, x.Blend))
