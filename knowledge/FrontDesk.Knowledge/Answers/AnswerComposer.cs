@@ -32,6 +32,7 @@ public sealed partial class AnswerComposer(AnswerOptions options)
     // What a sentence's headings or document say, and it does not, counts at this share.
     private const double ContextShare = 0.5;
     private const int UnknownRunLength = 3;
+    private const double MissingValueCap = 0.2;
 
     public AnswerComposer() : this(new AnswerOptions())
     {
@@ -48,7 +49,7 @@ public sealed partial class AnswerComposer(AnswerOptions options)
             return Decline(language, confidence);
         }
 
-        var chosen = SelectSentences(result, AnswerType.Expected(JapaneseText.Normalize(question ?? string.Empty)));
+        var chosen = SelectSentences(result, result.Profile.ExpectedAnswer);
         if (chosen.Count == 0)
         {
             return Decline(language, confidence);
@@ -67,7 +68,11 @@ public sealed partial class AnswerComposer(AnswerOptions options)
     {
         var f = Features(result);
         var unknown = f.UnknownRun >= UnknownRunLength ? UnknownTermPenalty : f.UnknownRun == UnknownRunLength - 1 ? UnknownTermPenalty / 2 : 0;
-        return Math.Clamp(CoverageWeight * f.Coverage + ScoreWeight * f.NormalisedScore + MarginWeight * f.Margin - unknown, 0, 1);
+        var confidence = Math.Clamp(CoverageWeight * f.Coverage + ScoreWeight * f.NormalisedScore + MarginWeight * f.Margin - unknown, 0, 1);
+
+        // Asked for a figure (a price, a date) that none of the best passages holds: whatever
+        // they say, they do not answer it.
+        return f.MissingValue ? Math.Min(confidence, MissingValueCap) : confidence;
     }
 
     public static ConfidenceFeatures Features(SearchResult result)
@@ -83,7 +88,9 @@ public sealed partial class AnswerComposer(AnswerOptions options)
         var normalisedScore = Math.Min(1, top / (1.2 * profile.TotalWeight));
         var lead = result.Hits[0].RankScore;
         var margin = result.Hits.Count > 1 && lead > 0 ? Math.Max(0, lead - result.Hits[1].RankScore) / lead : 1;
-        return new ConfidenceFeatures(coverage, normalisedScore, margin, profile.UnknownRun);
+        var missing = profile.ExpectedAnswer is { } expected && AnswerType.IsFigure(expected)
+            && !result.Hits.Take(3).Any(h => expected.IsMatch(h.Passage.Text));
+        return new ConfidenceFeatures(coverage, normalisedScore, margin, profile.UnknownRun, missing);
     }
 
     // English when the question is mostly English, even if it quotes a Japanese term.

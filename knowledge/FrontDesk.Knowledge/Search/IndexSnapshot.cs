@@ -170,7 +170,7 @@ public sealed class IndexSnapshot : IDisposable
         // The pool is the BM25 head plus the best few of every document further down, so a long
         // document that repeats the query's commonest word cannot crowd out the others.
         var best = docs.ScoreDocs[0].Score;
-        var expected = AnswerType.Expected(JapaneseText.Normalize(text));
+        var expected = profile.ExpectedAnswer;
         var retrieved = docs.ScoreDocs
             .Select(d => (Passage: passages[searcher.Doc(d.Doc).GetField(OrdinalField).GetInt32Value() ?? -1], Bm25: d.Score))
             .ToList();
@@ -323,7 +323,8 @@ public sealed class IndexSnapshot : IDisposable
             concepts.Add(new QueryConcept([[term]], Weight(term, kinds)));
         }
 
-        return new QueryProfile(concepts, Analyze, analyzer is JapaneseAnalyzer ? UnknownRun(question) : 0, DocumentTerms);
+        return new QueryProfile(concepts, Analyze, analyzer is JapaneseAnalyzer ? UnknownRun(question) : 0, DocumentTerms,
+            AnswerType.Expected(JapaneseText.Normalize(question)));
     }
 
     private List<string> Analyze(string text)

@@ -102,6 +102,22 @@ public sealed class AnswerComposerTests(SeedIndexFixture seeds) : IClassFixture<
     }
 
     [Fact]
+    public void A_question_for_a_figure_is_declined_when_no_passage_has_one()
+    {
+        var withoutPrice = new Passage("p#0", "a.md", "空き家バンク", ["登録"], "空き家バンクには誰でも物件を登録できます。", 0, 20, new DocumentMetadata());
+        var withPrice = withoutPrice with { Id = "p#1", Text = "空き家バンクへの物件の登録料は1,000円です。" };
+        const string question = "空き家バンクの登録料はいくら？";
+
+        using var without = IndexSnapshot.Build([withoutPrice], SynonymSet.Empty, 1);
+        using var with = IndexSnapshot.Build([withPrice], SynonymSet.Empty, 1);
+
+        Assert.True(composer.Compose(question, without.Search(question)).Declined);
+        var answer = composer.Compose(question, with.Search(question));
+        Assert.False(answer.Declined);
+        Assert.Contains("1,000円", answer.Text);
+    }
+
+    [Fact]
     public void Citations_name_title_section_date_and_link()
     {
         var passage = new Passage("p#0", "guide.md", "移住ガイド", ["支援", "住まい"], "空き家バンクの登録は無料です。", 0, 15,
