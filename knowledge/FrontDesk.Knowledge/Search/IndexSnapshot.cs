@@ -43,7 +43,7 @@ public sealed class IndexSnapshot : IDisposable
 
     // Questions often name the source ("知事会が求めていること") while the passage that answers
     // never repeats it; what the whole document covers counts at a discount.
-    public const double InheritedShare = 0.6;
+    private const double InheritedShare = 0.6;
     private const double AnswerTypeBonus = 0.1;
     private const float ContextBoost = 0.3f;
     private const float SynonymBoost = 0.7f;
@@ -124,23 +124,23 @@ public sealed class IndexSnapshot : IDisposable
 
     public SearchResult Search(string? question, int top = 5)
     {
+        if (string.IsNullOrWhiteSpace(question) || passages.Length == 0)
+        {
+            return SearchResult.Empty;
+        }
+
         // Anything past the first couple of thousand characters is not a question any more.
-        var text = question ?? string.Empty;
-        if (string.IsNullOrWhiteSpace(text))
+        var text = question.Length > MaxQueryChars ? question[..MaxQueryChars] : question;
+        var terms = Analyze(text).Take(MaxQueryTerms * 4).ToList();
+        if (terms.Count == 0)
         {
             return SearchResult.Empty;
         }
 
-        var terms = Analyze(text.Length > MaxQueryChars ? text[..MaxQueryChars] : text).Take(MaxQueryTerms * 4).ToList();
-        if (terms.Count == 0 || passages.Length == 0)
-        {
-            return SearchResult.Empty;
-        }
-
-        var profile = Profile(terms, Kinds(text), text.Length > MaxQueryChars ? text[..MaxQueryChars] : text);
+        var kinds = Kinds(text);
+        var profile = Profile(terms, kinds, text);
         var query = new BooleanQuery();
         var boosts = new Dictionary<string, float>();
-        var kinds = Kinds(text);
         foreach (var concept in profile.Concepts)
         {
             for (var a = 0; a < concept.Alternatives.Count; a++)
@@ -225,7 +225,7 @@ public sealed class IndexSnapshot : IDisposable
     private static Dictionary<string, double> Kinds(string question)
     {
         var factors = new Dictionary<string, double>();
-        foreach (var token in TextAnalysis.Tokenize(question.Length > MaxQueryChars ? question[..MaxQueryChars] : question))
+        foreach (var token in TextAnalysis.Tokenize(question))
         {
             factors[token.Term] = Math.Max(factors.GetValueOrDefault(token.Term), TextAnalysis.KindFactor(token.Kind));
         }

@@ -64,9 +64,10 @@ public static partial class PdfText
                 level = 2;
             }
 
-            // A heading wrapped onto a second line continues with a particle ("…の在り方" / "に係る検討").
+            // A heading wrapped onto a second line continues with a particle ("…の在り方" / "に係る検討")
+            // or a stub of a word ("…環境整" / "備").
             if (currentLevel > 0 && current.Length > 0 && heading is null && line.Length <= ShortLine
-                && previousLength >= WrappedHeading && line[0] is >= '\u3041' and <= '\u309F' && !Headings.EndsSentence(line))
+                && previousLength >= WrappedHeading && (line[0] is >= '\u3041' and <= '\u309F' || line.Length <= 3) && !Headings.EndsSentence(line))
             {
                 current.Append(line);
                 previousLength = line.Length;
