@@ -3,13 +3,13 @@ using System.Text.RegularExpressions;
 
 namespace FrontDesk.Knowledge.Text;
 
-// Clean-up for text extracted from PDFs: lines end wherever the page ran out of width, pages
-// carry numbers and running headers, and extractors scatter spaces between characters.
 public readonly record struct TextBlock(string Text, int HeadingLevel)
 {
     public bool IsHeading => HeadingLevel > 0;
 }
 
+// Clean-up for text extracted from PDFs: lines end wherever the page ran out of width, pages
+// carry numbers and running headers, and extractors scatter spaces between characters.
 public static partial class PdfText
 {
     private const int ShortLine = 25;
