@@ -24,4 +24,6 @@ public sealed record AnswerOptions
     public int PassagesConsidered { get; init; } = 3;
 }
 
-public readonly record struct ConfidenceFeatures(double Coverage, double NormalisedScore, double Margin, int UnknownRun);
+// MissingValue: the question asks for a kind of value (a price, a date) that none of the best
+// passages contains.
+public readonly record struct ConfidenceFeatures(double Coverage, double NormalisedScore, double Margin, int UnknownRun, bool MissingValue = false);

@@ -28,7 +28,11 @@ public sealed partial class AnswerComposer(AnswerOptions options)
     // together with the list that follows.
     private const double LeadInBonus = 0.1;
     private const double FollowerBonus = 0.25;
+
+    // What a sentence's headings or document say, and it does not, counts at this share.
+    private const double ContextShare = 0.5;
     private const int UnknownRunLength = 3;
+    private const double MissingValueCap = 0.2;
 
     public AnswerComposer() : this(new AnswerOptions())
     {
@@ -45,7 +49,7 @@ public sealed partial class AnswerComposer(AnswerOptions options)
             return Decline(language, confidence);
         }
 
-        var chosen = SelectSentences(result, AnswerType.Expected(JapaneseText.Normalize(question ?? string.Empty)));
+        var chosen = SelectSentences(result, result.Profile.ExpectedAnswer);
         if (chosen.Count == 0)
         {
             return Decline(language, confidence);
@@ -64,7 +68,11 @@ public sealed partial class AnswerComposer(AnswerOptions options)
     {
         var f = Features(result);
         var unknown = f.UnknownRun >= UnknownRunLength ? UnknownTermPenalty : f.UnknownRun == UnknownRunLength - 1 ? UnknownTermPenalty / 2 : 0;
-        return Math.Clamp(CoverageWeight * f.Coverage + ScoreWeight * f.NormalisedScore + MarginWeight * f.Margin - unknown, 0, 1);
+        var confidence = Math.Clamp(CoverageWeight * f.Coverage + ScoreWeight * f.NormalisedScore + MarginWeight * f.Margin - unknown, 0, 1);
+
+        // Asked for a figure (a price, a date) that none of the best passages holds: whatever
+        // they say, they do not answer it.
+        return f.MissingValue ? Math.Min(confidence, MissingValueCap) : confidence;
     }
 
     public static ConfidenceFeatures Features(SearchResult result)
@@ -80,26 +88,29 @@ public sealed partial class AnswerComposer(AnswerOptions options)
         var normalisedScore = Math.Min(1, top / (1.2 * profile.TotalWeight));
         var lead = result.Hits[0].RankScore;
         var margin = result.Hits.Count > 1 && lead > 0 ? Math.Max(0, lead - result.Hits[1].RankScore) / lead : 1;
-        return new ConfidenceFeatures(coverage, normalisedScore, margin, profile.UnknownRun);
+        var missing = profile.ExpectedAnswer is { } expected && AnswerType.IsFigure(expected)
+            && !result.Hits.Take(3).Any(h => expected.IsMatch(h.Passage.Text));
+        return new ConfidenceFeatures(coverage, normalisedScore, margin, profile.UnknownRun, missing);
     }
 
+    // English when the question is mostly English, even if it quotes a Japanese term.
     public static string DetectLanguage(string question)
     {
         var latin = 0;
+        var japanese = 0;
         foreach (var c in question)
         {
             if (JapaneseText.IsCjk(c) && !char.IsSurrogate(c))
             {
-                return "ja";
+                japanese++;
             }
-
-            if (char.IsAsciiLetter(c))
+            else if (char.IsAsciiLetter(c))
             {
                 latin++;
             }
         }
 
-        return latin >= 2 ? "en" : "ja";
+        return latin >= 2 && latin > 3 * japanese ? "en" : "ja";
     }
 
     private static IReadOnlySet<string> PassageTerms(QueryProfile profile, Passage passage) =>
@@ -110,18 +121,24 @@ public sealed partial class AnswerComposer(AnswerOptions options)
         var profile = result.Profile;
         var candidates = new List<Candidate>();
         var lead = Math.Max(result.Hits[0].RankScore, 1e-9);
-        foreach (var hit in result.Hits.Take(options.PassagesConsidered))
+
+        // When the question asks for a kind of value (a date, a count), lower hits that hold one
+        // are read too.
+        var hits = result.Hits.Take(options.PassagesConsidered)
+            .Concat(result.Hits.Skip(options.PassagesConsidered).Where(h => expected?.IsMatch(h.Passage.Text) == true));
+        foreach (var hit in hits)
         {
             // A sentence is read under its headings: what they say counts, at half weight.
             var context = profile.TermSet(IndexSnapshot.ContextOf(hit.Passage));
+            var document = profile.DocumentTerms(hit.Passage.DocumentId);
             var spans = Sentences.Split(hit.Passage.Text);
             for (var i = 0; i < spans.Count; i++)
             {
                 var text = hit.Passage.Text[spans[i].Start..spans[i].End];
                 var terms = profile.TermSet(text);
                 var covered = profile.Concepts.Where(c => c.IsCoveredBy(terms)).ToHashSet();
-                var fromContext = profile.Concepts.Where(c => !covered.Contains(c) && c.IsCoveredBy(context)).Sum(c => c.Weight) / profile.TotalWeight;
-                candidates.Add(new Candidate(hit, i, text, covered, fromContext * 0.5, hit.RankScore / lead));
+                var fromContext = profile.Concepts.Where(c => !covered.Contains(c) && (c.IsCoveredBy(context) || c.IsCoveredBy(document))).Sum(c => c.Weight) / profile.TotalWeight;
+                candidates.Add(new Candidate(hit, i, text, covered, fromContext * ContextShare, hit.RankScore / lead));
             }
         }
 
@@ -177,14 +194,14 @@ public sealed partial class AnswerComposer(AnswerOptions options)
             last = next;
         }
 
-        // Fill the remaining room with the next most useful sentences of the same or the top
-        // passage; the sentence right after the chosen ones often finishes their thought
+        // Fill the remaining room with the next most useful sentences of the same document or the
+        // top passage; the sentence right after the chosen ones often finishes their thought
         // ("…のこと。「社会関係資本」とも…"), so it may come in without query words of its own.
         while (chosen.Count < options.MaxSentences)
         {
             var follower = Next(candidates, last);
             var add = candidates
-                .Where(c => !chosen.Contains(c) && (c.Hit == best.Hit || c.Hit.Rank == 1) && length + c.Text.Length <= options.MaxChars
+                .Where(c => !chosen.Contains(c) && (c.Hit.Passage.DocumentId == best.Hit.Passage.DocumentId || c.Hit.Rank == 1) && length + c.Text.Length <= options.MaxChars
                     && ((c.Text.Length >= ShortSentence && Own(c) >= MinGain) || c == follower))
                 .MaxBy(c => Score(c, have) + (c == follower ? FollowerBonus : 0));
             if (add is null)

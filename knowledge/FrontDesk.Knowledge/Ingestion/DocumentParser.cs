@@ -34,11 +34,24 @@ public static class DocumentParser
         var (text, sections) = Assemble(parsed.Blocks);
         var title = FirstNonEmpty(parsed.Title, parsed.Blocks.FirstOrDefault(b => b.IsHeading).Text,
             parsed.Blocks.FirstOrDefault().Text, Path.GetFileNameWithoutExtension(id));
-        return new ParsedDocument(id, Truncate(JapaneseText.Normalize(title), 120), metadata, hash, text, sections);
+        return new ParsedDocument(id, Truncate(CleanTitle(title), 120), metadata, hash, text, sections);
     }
 
     private static string FirstNonEmpty(params string?[] candidates) =>
         candidates.First(c => !string.IsNullOrWhiteSpace(c))!;
+
+    // A title taken from the first heading drops its number ("11 二拠点居住等の推進について").
+    private static string CleanTitle(string title)
+    {
+        var clean = JapaneseText.Normalize(title).Trim();
+        var number = 0;
+        while (number < clean.Length && char.IsAsciiDigit(clean[number]))
+        {
+            number++;
+        }
+
+        return number is > 0 and <= 3 && number < clean.Length && clean[number] == ' ' ? clean[(number + 1)..] : clean;
+    }
 
     private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
 

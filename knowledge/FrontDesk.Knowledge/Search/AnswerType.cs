@@ -8,7 +8,6 @@ public static partial class AnswerType
 {
     private static readonly (Regex Question, Regex Value)[] Types =
     [
-        (DefinitionQuestion(), DefinitionValue()),
         (DateQuestion(), DateValue()),
         (PeopleQuestion(), PeopleValue()),
         (MoneyQuestion(), MoneyValue()),
@@ -16,8 +15,19 @@ public static partial class AnswerType
         (CountQuestion(), CountValue()),
     ];
 
+    private static readonly Regex[] Figures = [DateValue(), PeopleValue(), MoneyValue(), RatioValue(), CountValue()];
+
+    // Dates, counts, amounts and shares are figures: an extractive answer without one cannot be
+    // right. A definition can be phrased any way, so it only guides sentence choice.
+    public static bool IsFigure(Regex expected) => Figures.Contains(expected);
+
     public static Regex? Expected(string question)
     {
+        if (DefinitionQuestion().IsMatch(question))
+        {
+            return DefinitionValue();
+        }
+
         foreach (var (q, value) in Types)
         {
             if (q.IsMatch(question))
@@ -29,7 +39,7 @@ public static partial class AnswerType
         return null;
     }
 
-    [GeneratedRegex(@"どういう意味|どういういみ|意味は|意味って|とは何|とはなに|って何|ってなに|what does .+ mean|meaning of|what is meant", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"どういう意味|どういういみ|意味は|意味って|とは何|とはなに|って(何|なに)(?![回人年月日件個円割%つ名か所])|what does .+ mean|meaning of|what is meant", RegexOptions.IgnoreCase)]
     private static partial Regex DefinitionQuestion();
 
     [GeneratedRegex(@"とは|のこと|を指す|という意味|を意味|\(注\d+:")]
@@ -53,13 +63,13 @@ public static partial class AnswerType
     [GeneratedRegex(@"\d[\d,.]*\s*(万|億|千)?\s*円")]
     private static partial Regex MoneyValue();
 
-    [GeneratedRegex(@"割合|何割|何%|何パーセント|率|どのくらい|どれくらい|percentage|\brate\b|\bratio\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"割合|何割|何%|何パーセント|率|percentage|\brate\b|\bratio\b", RegexOptions.IgnoreCase)]
     private static partial Regex RatioQuestion();
 
     [GeneratedRegex(@"\d+(\.\d+)?\s*(%|％|割|倍)|[0-9.]+\s*×")]
     private static partial Regex RatioValue();
 
-    [GeneratedRegex(@"何回|何件|何団体|何か所|何カ所|何個|いくつ|何業務|何市町村|何自治体|how many|number of", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"何回|何件|何団体|何か所|何カ所|何個|いくつ|何業務|何市町村|何自治体|どのくらい|どれくらい|どれだけ|how many|number of", RegexOptions.IgnoreCase)]
     private static partial Regex CountQuestion();
 
     [GeneratedRegex(@"\d")]

@@ -35,7 +35,9 @@ public sealed class IndexSnapshot : IDisposable
     private const string OrdinalField = "ord";
     private const int MaxQueryTerms = 256;
     private const int MaxQueryChars = 2000;
+    private const int RetrievalDepth = 100;
     private const int RerankPool = 20;
+    private const int PerDocumentPool = 3;
     private const double Bm25Share = 0.45;
     private const double PassageCoverageShare = 0.55;
 
@@ -90,8 +92,6 @@ public sealed class IndexSnapshot : IDisposable
 
     public int PassageCount => passages.Length;
 
-    public IReadOnlyList<Passage> Passages => passages;
-
     // The analyser defaults to the Japanese chain; evaluation passes a plain one as a baseline.
     public static IndexSnapshot Build(IEnumerable<Passage> passages, SynonymSet synonyms, long version, Analyzer? analyzer = null)
     {
@@ -124,23 +124,23 @@ public sealed class IndexSnapshot : IDisposable
 
     public SearchResult Search(string? question, int top = 5)
     {
+        if (string.IsNullOrWhiteSpace(question) || passages.Length == 0)
+        {
+            return SearchResult.Empty;
+        }
+
         // Anything past the first couple of thousand characters is not a question any more.
-        var text = question ?? string.Empty;
-        if (string.IsNullOrWhiteSpace(text))
+        var text = question.Length > MaxQueryChars ? question[..MaxQueryChars] : question;
+        var terms = Analyze(text).Take(MaxQueryTerms * 4).ToList();
+        if (terms.Count == 0)
         {
             return SearchResult.Empty;
         }
 
-        var terms = Analyze(text.Length > MaxQueryChars ? text[..MaxQueryChars] : text).Take(MaxQueryTerms * 4).ToList();
-        if (terms.Count == 0 || passages.Length == 0)
-        {
-            return SearchResult.Empty;
-        }
-
-        var profile = Profile(terms, Kinds(text), text.Length > MaxQueryChars ? text[..MaxQueryChars] : text);
+        var kinds = Kinds(text);
+        var profile = Profile(terms, kinds, text);
         var query = new BooleanQuery();
         var boosts = new Dictionary<string, float>();
-        var kinds = Kinds(text);
         foreach (var concept in profile.Concepts)
         {
             for (var a = 0; a < concept.Alternatives.Count; a++)
@@ -161,20 +161,27 @@ public sealed class IndexSnapshot : IDisposable
 
         // BM25 rewards repeating one query term; re-ranking a wider pool by how many of the
         // question's distinct concepts a passage holds favours passages that answer all of it.
-        var docs = searcher.Search(query, Math.Max(RerankPool, top));
+        var docs = searcher.Search(query, Math.Max(RetrievalDepth, top));
         if (docs.ScoreDocs.Length == 0)
         {
             return new SearchResult([], profile);
         }
 
+        // The pool is the BM25 head plus the best few of every document further down, so a long
+        // document that repeats the query's commonest word cannot crowd out the others.
         var best = docs.ScoreDocs[0].Score;
-        var expected = AnswerType.Expected(JapaneseText.Normalize(text));
-        var ranked = docs.ScoreDocs
-            .Select(d => passages[searcher.Doc(d.Doc).GetField(OrdinalField).GetInt32Value() ?? -1])
-            .Zip(docs.ScoreDocs, (p, d) => (Passage: p, Bm25: d.Score, Blend:
-                Bm25Share * d.Score / best
-                + PassageCoverageShare * profile.Coverage(profile.TermSet(ContextOf(p) + "\n" + p.Text), DocumentTerms(p.DocumentId), InheritedShare)
-                + (expected?.IsMatch(p.Text) == true ? AnswerTypeBonus : 0)))
+        var expected = profile.ExpectedAnswer;
+        var retrieved = docs.ScoreDocs
+            .Select(d => (Passage: passages[searcher.Doc(d.Doc).GetField(OrdinalField).GetInt32Value() ?? -1], Bm25: d.Score))
+            .ToList();
+        var pool = retrieved.Take(RerankPool)
+            .Concat(retrieved.GroupBy(r => r.Passage.DocumentId).SelectMany(g => g.Take(PerDocumentPool)))
+            .DistinctBy(r => r.Passage.Id);
+        var ranked = pool
+            .Select(r => (r.Passage, r.Bm25, Blend:
+                Bm25Share * r.Bm25 / best
+                + PassageCoverageShare * profile.Coverage(profile.TermSet(ContextOf(r.Passage) + "\n" + r.Passage.Text), DocumentTerms(r.Passage.DocumentId), InheritedShare)
+                + (expected?.IsMatch(r.Passage.Text) == true ? AnswerTypeBonus : 0)))
             .OrderByDescending(x => x.Blend)
             .Take(Math.Max(1, top))
             .Select((x, i) => new SearchHit(x.Passage, x.Bm25, i + 1, x.Blend))
@@ -218,7 +225,7 @@ public sealed class IndexSnapshot : IDisposable
     private static Dictionary<string, double> Kinds(string question)
     {
         var factors = new Dictionary<string, double>();
-        foreach (var token in TextAnalysis.Tokenize(question.Length > MaxQueryChars ? question[..MaxQueryChars] : question))
+        foreach (var token in TextAnalysis.Tokenize(question))
         {
             factors[token.Term] = Math.Max(factors.GetValueOrDefault(token.Term), TextAnalysis.KindFactor(token.Kind));
         }
@@ -316,7 +323,8 @@ public sealed class IndexSnapshot : IDisposable
             concepts.Add(new QueryConcept([[term]], Weight(term, kinds)));
         }
 
-        return new QueryProfile(concepts, Analyze, analyzer is JapaneseAnalyzer ? UnknownRun(question) : 0);
+        return new QueryProfile(concepts, Analyze, analyzer is JapaneseAnalyzer ? UnknownRun(question) : 0, DocumentTerms,
+            AnswerType.Expected(JapaneseText.Normalize(question)));
     }
 
     private List<string> Analyze(string text)

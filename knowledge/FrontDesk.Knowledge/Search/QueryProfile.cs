@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace FrontDesk.Knowledge.Search;
 
 // One thing the question asks about: a term, or a synonym group satisfied by any member.
@@ -17,8 +19,19 @@ public sealed record QueryConcept(IReadOnlyList<string[]> Alternatives, double W
 // analyze is the index's own analyser, so texts are compared in the terms the index used.
 // UnknownRun: the longest stretch of the question (in consecutive bigrams of kanji/katakana)
 // that no indexed passage contains, e.g. a place or a measure the corpus never mentions.
-public sealed class QueryProfile(IReadOnlyList<QueryConcept> concepts, Func<string, IEnumerable<string>> analyze, int unknownRun = 0)
+public sealed class QueryProfile(
+    IReadOnlyList<QueryConcept> concepts,
+    Func<string, IEnumerable<string>> analyze,
+    int unknownRun = 0,
+    Func<string, IReadOnlySet<string>>? documentTerms = null,
+    Regex? expectedAnswer = null)
 {
+    // The kind of value the question asks for (a date for "いつ"), if any; see AnswerType.
+    public Regex? ExpectedAnswer { get; } = expectedAnswer;
+
+    // Every term of a whole document, by document id (empty when unknown).
+    public IReadOnlySet<string> DocumentTerms(string documentId) => documentTerms?.Invoke(documentId) ?? new HashSet<string>();
+
     public int UnknownRun { get; } = unknownRun;
 
     public IReadOnlyList<QueryConcept> Concepts { get; } = concepts;

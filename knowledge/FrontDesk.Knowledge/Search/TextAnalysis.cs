@@ -17,19 +17,6 @@ public readonly record struct AnalyzedToken(string Term, int Start, int End, Tok
 // building and answer scoring so they cannot drift apart.
 public static class TextAnalysis
 {
-    public static string Fold(string text) => FoldNormalized(JapaneseText.RemoveStraySpaces(JapaneseText.Normalize(text)));
-
-    private static string FoldNormalized(string normalized)
-    {
-        var sb = new StringBuilder(normalized.Length);
-        foreach (var c in normalized)
-        {
-            sb.Append(FoldChar(c));
-        }
-
-        return sb.ToString();
-    }
-
     public static List<AnalyzedToken> Tokenize(string text)
     {
         var unfolded = JapaneseText.RemoveStraySpaces(JapaneseText.Normalize(text));
@@ -96,19 +83,6 @@ public static class TextAnalysis
         return hiragana == 0 ? TokenKind.Content : other == 0 ? TokenKind.Kana : TokenKind.Mixed;
     }
 
-    public static bool IsHiraganaOnly(string term)
-    {
-        foreach (var c in term)
-        {
-            if (c is < '\u3041' or > '\u309F' && c != 'ー')
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
     // Overlapping bigrams stand in for words, which Japanese text does not mark; a lone
     // character between scripts or punctuation is kept as a unigram so it stays searchable.
     private static void AddCjkRun(string text, string unfolded, int start, int end, List<AnalyzedToken> tokens)
@@ -131,6 +105,17 @@ public static class TextAnalysis
             tokens.Add(new AnalyzedToken(text[positions[k]..positions[k + 2]], positions[k], positions[k + 2],
                 KindOf(unfolded, positions[k], positions[k + 2])));
         }
+    }
+
+    private static string FoldNormalized(string normalized)
+    {
+        var sb = new StringBuilder(normalized.Length);
+        foreach (var c in normalized)
+        {
+            sb.Append(FoldChar(c));
+        }
+
+        return sb.ToString();
     }
 
     private static char FoldChar(char c) =>

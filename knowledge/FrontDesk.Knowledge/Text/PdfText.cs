@@ -3,13 +3,13 @@ using System.Text.RegularExpressions;
 
 namespace FrontDesk.Knowledge.Text;
 
-// Clean-up for text extracted from PDFs: lines end wherever the page ran out of width, pages
-// carry numbers and running headers, and extractors scatter spaces between characters.
 public readonly record struct TextBlock(string Text, int HeadingLevel)
 {
     public bool IsHeading => HeadingLevel > 0;
 }
 
+// Clean-up for text extracted from PDFs: lines end wherever the page ran out of width, pages
+// carry numbers and running headers, and extractors scatter spaces between characters.
 public static partial class PdfText
 {
     private const int ShortLine = 25;
@@ -43,9 +43,6 @@ public static partial class PdfText
         return lines;
     }
 
-    public static string JoinLines(IReadOnlyList<string> lines) =>
-        string.Join('\n', JoinBlocks(lines).Select(b => b.Text));
-
     // A line is joined to the next unless something marks a boundary: sentence end, a heading,
     // a list item starting, or a short stand-alone line after a finished sentence (a title).
     public static List<TextBlock> JoinBlocks(IReadOnlyList<string> lines)
@@ -67,9 +64,10 @@ public static partial class PdfText
                 level = 2;
             }
 
-            // A heading wrapped onto a second line continues with a particle ("…の在り方" / "に係る検討").
+            // A heading wrapped onto a second line continues with a particle ("…の在り方" / "に係る検討")
+            // or a stub of a word ("…環境整" / "備").
             if (currentLevel > 0 && current.Length > 0 && heading is null && line.Length <= ShortLine
-                && previousLength >= WrappedHeading && line[0] is >= '\u3041' and <= '\u309F' && !Headings.EndsSentence(line))
+                && previousLength >= WrappedHeading && (line[0] is >= '\u3041' and <= '\u309F' || line.Length <= 3) && !Headings.EndsSentence(line))
             {
                 current.Append(line);
                 previousLength = line.Length;

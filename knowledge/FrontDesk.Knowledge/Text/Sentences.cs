@@ -7,16 +7,46 @@ public readonly record struct Span(int Start, int End)
 
 public static class Sentences
 {
+    private const int MaxBracketed = 150;
+
     // Splits on 。！？, on . ! ? followed by a space (so "0.5" survives), and on line breaks,
     // which after line joining only remain at paragraph, heading and list boundaries.
     public static List<Span> Split(string text)
     {
         var spans = new List<Span>();
         var start = 0;
+        var depth = 0;
+        var openedAt = 0;
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
             int end;
+
+            // "(以下「官民PF」という。)" does not end the sentence around it.
+            if (c is '(' or '（' or '「' or '『')
+            {
+                depth++;
+                openedAt = depth == 1 ? i : openedAt;
+                continue;
+            }
+
+            // An unclosed bracket (a cut-off line) must not swallow the rest of the paragraph.
+            if (depth > 0 && i - openedAt > MaxBracketed)
+            {
+                depth = 0;
+            }
+
+            if (c is ')' or '）' or '」' or '』')
+            {
+                depth = Math.Max(0, depth - 1);
+                continue;
+            }
+
+            if (depth > 0 && c != '\n')
+            {
+                continue;
+            }
+
             if (c == '\n')
             {
                 end = i;
@@ -42,6 +72,7 @@ public static class Sentences
 
             Add(text, spans, start, end);
             start = end;
+            depth = 0;
             i = Math.Max(i, end - 1);
         }
 

@@ -57,6 +57,14 @@ public sealed class AnswerComposerTests(SeedIndexFixture seeds) : IClassFixture<
         Assert.Contains("coordinator", answer.Text);
     }
 
+    [Theory]
+    [InlineData("空き家バンクはありますか", "ja")]
+    [InlineData("Is there an akiya bank?", "en")]
+    [InlineData("What does the 地域活性化起業人 programme offer?", "en")]
+    [InlineData("😀", "ja")]
+    public void The_reply_language_follows_the_question(string question, string language) =>
+        Assert.Equal(language, AnswerComposer.DetectLanguage(question));
+
     [Fact]
     public void Figures_are_quoted_exactly_as_in_the_source()
     {
@@ -91,6 +99,22 @@ public sealed class AnswerComposerTests(SeedIndexFixture seeds) : IClassFixture<
         var result = seeds.Snapshot.Search("空き家バンクの運営費は特別交付税の対象ですか", 5);
         Assert.False(new AnswerComposer(new AnswerOptions { DeclineThreshold = 0 }).Compose("q", result).Declined);
         Assert.True(new AnswerComposer(new AnswerOptions { DeclineThreshold = 1.01 }).Compose("q", result).Declined);
+    }
+
+    [Fact]
+    public void A_question_for_a_figure_is_declined_when_no_passage_has_one()
+    {
+        var withoutPrice = new Passage("p#0", "a.md", "空き家バンク", ["登録"], "空き家バンクには誰でも物件を登録できます。", 0, 20, new DocumentMetadata());
+        var withPrice = withoutPrice with { Id = "p#1", Text = "空き家バンクへの物件の登録料は1,000円です。" };
+        const string question = "空き家バンクの登録料はいくら？";
+
+        using var without = IndexSnapshot.Build([withoutPrice], SynonymSet.Empty, 1);
+        using var with = IndexSnapshot.Build([withPrice], SynonymSet.Empty, 1);
+
+        Assert.True(composer.Compose(question, without.Search(question)).Declined);
+        var answer = composer.Compose(question, with.Search(question));
+        Assert.False(answer.Declined);
+        Assert.Contains("1,000円", answer.Text);
     }
 
     [Fact]

@@ -12,8 +12,18 @@ public sealed class SentencesAndHeadingsTests
     }
 
     [Fact]
-    public void Closing_brackets_stay_with_their_sentence() =>
-        Assert.Equal(["「移住します。」", "次へ。"], Sentences.SplitText("「移住します。」次へ。").ToList());
+    public void A_full_stop_inside_quotes_or_brackets_does_not_end_the_sentence()
+    {
+        Assert.Equal(["「移住します。」と話した。", "次へ。"], Sentences.SplitText("「移住します。」と話した。次へ。").ToList());
+        Assert.Equal(["協議会(以下「PF」という。)が発足。", "次へ。"], Sentences.SplitText("協議会(以下「PF」という。)が発足。次へ。").ToList());
+    }
+
+    [Fact]
+    public void An_unclosed_bracket_does_not_swallow_the_paragraph()
+    {
+        var text = "(注" + string.Concat(Enumerable.Repeat("説明の文です。", 40));
+        Assert.True(Sentences.Split(text).Count > 10);
+    }
 
     [Theory]
     [InlineData("第1章 総則", 1)]
