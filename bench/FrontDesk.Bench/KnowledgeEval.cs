@@ -1,0 +1,69 @@
+using FrontDesk.Knowledge.Answers;
+using FrontDesk.Knowledge.Database;
+using FrontDesk.Knowledge.Documents;
+using FrontDesk.Knowledge.Evaluation;
+using FrontDesk.Knowledge.Ingestion;
+using FrontDesk.Knowledge.Search;
+using Lucene.Net.Analysis.Standard;
+using Lucene.Net.Util;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace FrontDesk.Bench;
+
+/// <summary>
+/// `./frontdesk eval`: ingests every document of a folder into a throwaway database, builds the index from what was
+/// stored (as a host does), asks every question and prints retrieval and answer metrics.
+/// </summary>
+public static class KnowledgeEval
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var corpus = Arg(args, "--corpus");
+        var questions = Arg(args, "--questions");
+        if (corpus is null || questions is null || !Directory.Exists(corpus) || !File.Exists(questions))
+        {
+            Console.Error.WriteLine("Usage: eval --corpus DIR --questions FILE.jsonl [--json] [--baseline] [--threshold X]");
+            return 2;
+        }
+        var baseline = args.Contains("--baseline");
+        var threshold = Arg(args, "--threshold") is { } t ? double.Parse(t, System.Globalization.CultureInfo.InvariantCulture) : AnswerOptions.DefaultDeclineThreshold;
+
+        await using var db = await BenchDatabase.CreateAsync();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Database:ConnectionString"] = db.ConnectionString });
+        builder.AddDatabase();
+        builder.AddKnowledge(search: false);
+        using var host = builder.Build();
+        await host.Services.GetRequiredService<MigrationRunner>().MigrateAsync(CancellationToken.None);
+
+        var store = host.Services.GetRequiredService<DocumentStore>();
+        await store.EnsureSourceAsync("corpus", "folder", Path.GetFullPath(corpus), CancellationToken.None);
+        var chunker = new Chunker();
+        foreach (var file in Directory.EnumerateFiles(corpus).Where(DocumentParser.IsSupported).Order(StringComparer.Ordinal))
+        {
+            if (Path.GetFileName(file).Equals("README.md", StringComparison.OrdinalIgnoreCase))
+                continue; // describes the corpus; not part of it
+            var document = await DocumentParser.ParseFileAsync(file, CancellationToken.None);
+            await store.UpsertAsync("corpus", Path.GetFileName(file), document, chunker.Chunk(document), null, CancellationToken.None);
+        }
+
+        var (version, passages) = await store.LoadPassagesAsync(CancellationToken.None);
+        var synonyms = baseline ? SynonymSet.Empty : KnowledgeIndexUpdater.LoadSynonyms(null, Directory.GetCurrentDirectory());
+        using var snapshot = IndexSnapshot.Build(passages, synonyms, version, baseline ? new StandardAnalyzer(LuceneVersion.LUCENE_48) : null);
+        var report = KnowledgeEvaluation.Evaluate(snapshot, new AnswerComposer(new AnswerOptions { DeclineThreshold = threshold }),
+            await KnowledgeEvaluation.LoadQuestionsAsync(questions, CancellationToken.None));
+        Console.WriteLine(args.Contains("--json") ? report.ToJson() : report.ToText());
+        return 0;
+    }
+
+    static string? Arg(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+}
