@@ -1,6 +1,7 @@
 using System.Text;
 using FrontDesk.Bot.Conversations;
 using FrontDesk.Bot.Flows;
+using FrontDesk.Jobs.Knowledge;
 using FrontDesk.Knowledge.Database;
 using FrontDesk.Knowledge.Documents;
 
@@ -21,6 +22,7 @@ public static class TerminalChat
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddDatabase();
         builder.AddKnowledge();
+        builder.AddKnowledgeJobs(schedule: false);
         builder.AddConversations();
         builder.AddFlows();
         var screen = new TerminalScreen(Console.Out);
@@ -37,6 +39,11 @@ public static class TerminalChat
             Console.Error.WriteLine(e.Message);
             return 1;
         }
+        // Bring the configured sources in (unchanged documents cost nothing) and build this process's index.
+        var refresh = await host.Services.GetRequiredService<KnowledgeRefreshJob>().RunAsync(null, ct);
+        if (refresh.Failed > 0)
+            Console.Error.WriteLine($"knowledge refresh: {refresh}");
+        await host.Services.GetRequiredService<KnowledgeIndexUpdater>().RefreshAsync(ct);
         var engine = host.Services.GetRequiredService<ConversationEngine>();
         var user = builder.Configuration["user"] ?? Environment.UserName;
         var address = new ConversationAddress("terminal", user);

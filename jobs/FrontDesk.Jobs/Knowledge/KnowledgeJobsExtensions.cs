@@ -8,8 +8,11 @@ namespace FrontDesk.Jobs.Knowledge;
 
 public static class KnowledgeJobsExtensions
 {
-    /// <summary>The refresh job on the knowledge queue, on its schedule and (by default) once at start-up.</summary>
-    public static IHostApplicationBuilder AddKnowledgeJobs(this IHostApplicationBuilder builder)
+    /// <summary>
+    /// The refresh job; with <paramref name="schedule"/>, also on the knowledge queue on its schedule and once at start-up
+    /// (which needs Hangfire). Without it, the job can only be run directly, as the terminal chat does.
+    /// </summary>
+    public static IHostApplicationBuilder AddKnowledgeJobs(this IHostApplicationBuilder builder, bool schedule = true)
     {
         var cron = builder.Configuration[$"{KnowledgeOptions.SectionName}:{nameof(KnowledgeOptions.RefreshCron)}"] ?? new KnowledgeOptions().RefreshCron;
         builder.Services.AddHttpClient<KnowledgeRefreshJob>(client =>
@@ -17,6 +20,8 @@ public static class KnowledgeJobsExtensions
             client.Timeout = TimeSpan.FromSeconds(60);
             client.DefaultRequestHeaders.UserAgent.ParseAdd("FrontDesk-KnowledgeRefresh/1.0");
         });
+        if (!schedule)
+            return builder;
         builder.Services.AddRecurringJob<KnowledgeRefreshJob>(KnowledgeRefreshJob.JobId, JobQueues.Knowledge, cron, j => j.RunAsync(null, CancellationToken.None));
         builder.Services.AddHostedService<RefreshOnStart>();
         return builder;

@@ -57,16 +57,30 @@ public static class DocumentParser
 
     private static string Decode(byte[] content)
     {
-        // Strict UTF-8 first; Japanese files from older systems are often Shift_JIS.
+        // Strict UTF-8 first; Japanese files from older systems are often Shift_JIS. Anything else is refused
+        // rather than ingested as mojibake.
         try
         {
             return new UTF8Encoding(false, true).GetString(content).TrimStart('\uFEFF');
         }
         catch (DecoderFallbackException)
         {
-            return Encoding.Latin1.GetString(content);
+            try
+            {
+                return ShiftJis.Value.GetString(content);
+            }
+            catch (DecoderFallbackException)
+            {
+                throw new InvalidDataException("the text is neither UTF-8 nor Shift_JIS");
+            }
         }
     }
+
+    private static readonly Lazy<Encoding> ShiftJis = new(() =>
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        return Encoding.GetEncoding("shift_jis", EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
+    });
 
     // Heading blocks open sections; the heading path is the stack of enclosing headings.
     private static (string Text, List<DocumentSection> Sections) Assemble(IReadOnlyList<TextBlock> blocks)

@@ -50,7 +50,7 @@ internal static class MarkdownParser
         }
 
         var metadata = new DocumentMetadata(
-            Field(fields, "source", "url"),
+            Field(fields, "source", "url", "sources.url"),
             Field(fields, "publisher"),
             ParseDate(Field(fields, "as_of", "asof", "date")),
             int.TryParse(Field(fields, "fiscal_year"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var fy) ? fy : null);
@@ -73,6 +73,17 @@ internal static class MarkdownParser
                     if (key is YamlScalarNode k && value is YamlScalarNode v && k.Value is not null && v.Value is not null)
                     {
                         fields[k.Value] = v.Value;
+                    }
+                    else if (key is YamlScalarNode { Value: "sources" } && value is YamlSequenceNode list)
+                    {
+                        // The first listed source with a web address is the one a citation links to.
+                        var url = list.Children.OfType<YamlMappingNode>()
+                            .Select(m => m.Children.TryGetValue(new YamlScalarNode("url"), out var u) ? (u as YamlScalarNode)?.Value : null)
+                            .FirstOrDefault(u => Uri.TryCreate(u, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https");
+                        if (url is not null)
+                        {
+                            fields["sources.url"] = url;
+                        }
                     }
                 }
             }

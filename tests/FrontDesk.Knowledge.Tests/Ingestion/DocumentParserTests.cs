@@ -98,4 +98,37 @@ public sealed class DocumentParserTests
             Assert.All(doc.Sections, s => Assert.InRange(s.Start, 0, s.End));
         }
     }
+
+    [Fact]
+    public void An_article_listing_its_sources_links_to_the_first_web_source()
+    {
+        const string markdown = """
+            ---
+            title: 移住支援金のしくみ
+            as_of: 2025-10-19
+            sources:
+              - title: 地元の資料
+                seed: 004_6f2f10791fb77e46.txt
+              - title: 内閣府の案内ページ
+                url: https://www.chisou.go.jp/sousei/ijyu_shienkin.html
+              - title: 報道
+                url: https://news.example.org/a
+            ---
+            # 移住支援金のしくみ
+            世帯の場合は100万円以内です。
+            """;
+        var document = DocumentParser.Parse("ijushienkin.md", Encoding.UTF8.GetBytes(markdown));
+        Assert.Equal("https://www.chisou.go.jp/sousei/ijyu_shienkin.html", document.Metadata.Source);
+        Assert.Equal(new DateOnly(2025, 10, 19), document.Metadata.AsOf);
+    }
+
+    [Fact]
+    public void Shift_JIS_text_is_read_and_undecodable_bytes_are_refused()
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        var sjis = Encoding.GetEncoding("shift_jis").GetBytes("空き家バンクの登録は無料です。");
+        Assert.Contains("空き家バンク", DocumentParser.Parse("old.txt", sjis).Text);
+
+        Assert.Throws<InvalidDataException>(() => DocumentParser.Parse("bad.txt", [0x82, 0xFF, 0xFF, 0x00, 0x81]));
+    }
 }
