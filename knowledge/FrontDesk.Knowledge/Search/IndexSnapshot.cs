@@ -66,6 +66,10 @@ public sealed class IndexSnapshot : IDisposable
     private readonly SynonymSet synonyms;
     private readonly Analyzer analyzer;
     private readonly Dictionary<string, HashSet<string>> documentTerms = [];
+    // Lucene document number → passage ordinal, read once instead of loading stored fields per query.
+    private readonly int[] ordinalByDoc;
+    // Each passage's analysed terms (context and text), computed on first use: re-ranking needs them on every query.
+    private readonly IReadOnlySet<string>?[] passageTerms;
     private int references = 1;
 
     private IndexSnapshot(long version, Passage[] passages, SynonymSet synonyms, Analyzer analyzer, Directory directory)
@@ -77,6 +81,13 @@ public sealed class IndexSnapshot : IDisposable
         this.directory = directory;
         reader = DirectoryReader.Open(directory);
         searcher = new IndexSearcher(reader) { Similarity = new BM25Similarity() };
+        ordinalByDoc = new int[reader.MaxDoc];
+        for (var doc = 0; doc < reader.MaxDoc; doc++)
+        {
+            ordinalByDoc[doc] = reader.Document(doc).GetField(OrdinalField).GetInt32Value() ?? -1;
+        }
+
+        passageTerms = new IReadOnlySet<string>?[passages.Length];
         foreach (var p in passages)
         {
             if (!documentTerms.TryGetValue(p.DocumentId, out var terms))
@@ -172,7 +183,8 @@ public sealed class IndexSnapshot : IDisposable
         var best = docs.ScoreDocs[0].Score;
         var expected = profile.ExpectedAnswer;
         var retrieved = docs.ScoreDocs
-            .Select(d => (Passage: passages[searcher.Doc(d.Doc).GetField(OrdinalField).GetInt32Value() ?? -1], Bm25: d.Score))
+            .Select(d => (Ordinal: ordinalByDoc[d.Doc], Bm25: d.Score))
+            .Select(d => (Passage: passages[d.Ordinal], d.Ordinal, d.Bm25))
             .ToList();
         var pool = retrieved.Take(RerankPool)
             .Concat(retrieved.GroupBy(r => r.Passage.DocumentId).SelectMany(g => g.Take(PerDocumentPool)))
@@ -180,7 +192,7 @@ public sealed class IndexSnapshot : IDisposable
         var ranked = pool
             .Select(r => (r.Passage, r.Bm25, Blend:
                 Bm25Share * r.Bm25 / best
-                + PassageCoverageShare * profile.Coverage(profile.TermSet(ContextOf(r.Passage) + "\n" + r.Passage.Text), DocumentTerms(r.Passage.DocumentId), InheritedShare)
+                + PassageCoverageShare * profile.Coverage(PassageTerms(r.Ordinal), DocumentTerms(r.Passage.DocumentId), InheritedShare)
                 + (expected?.IsMatch(r.Passage.Text) == true ? AnswerTypeBonus : 0)))
             .OrderByDescending(x => x.Blend)
             .Take(Math.Max(1, top))
@@ -237,6 +249,19 @@ public sealed class IndexSnapshot : IDisposable
 
     private static bool IsWordBigram(AnalyzedToken token) =>
         token.Kind == TokenKind.Content && token.Term.Length == 2 && JapaneseText.ContainsCjk(token.Term);
+
+    private IReadOnlySet<string> PassageTerms(int ordinal)
+    {
+        var terms = Volatile.Read(ref passageTerms[ordinal]);
+        if (terms is null)
+        {
+            var p = passages[ordinal];
+            terms = Analyze(ContextOf(p) + "\n" + p.Text).ToHashSet();
+            Volatile.Write(ref passageTerms[ordinal], terms);
+        }
+
+        return terms;
+    }
 
     private IReadOnlySet<string> DocumentTerms(string documentId) =>
         documentTerms.TryGetValue(documentId, out var terms) ? terms : new HashSet<string>();
