@@ -1,5 +1,6 @@
 using FrontDesk.Bot.Conversations;
 using FrontDesk.Bot.Flows;
+using FrontDesk.Bot.Handoff;
 using FrontDesk.Bot.Infrastructure;
 using FrontDesk.Bot.Terminal;
 using FrontDesk.Jobs;
@@ -18,6 +19,7 @@ builder.AddKnowledgeJobs();
 builder.AddConversations();
 builder.AddTurnDispatcher();
 builder.AddFlows();
+builder.AddHandoff();
 builder.Services.AddProblemDetails();
 
 var app = builder.Build();

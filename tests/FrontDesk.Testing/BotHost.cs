@@ -1,5 +1,6 @@
 using FrontDesk.Bot.Conversations;
 using FrontDesk.Bot.Flows;
+using FrontDesk.Bot.Handoff;
 using FrontDesk.Knowledge.Database;
 using FrontDesk.Knowledge.Documents;
 using Microsoft.Extensions.Configuration;
@@ -43,6 +44,7 @@ public sealed class BotHost : IAsyncDisposable
         builder.AddKnowledge();
         builder.AddConversations();
         builder.AddFlows();
+        builder.AddHandoff();
         if (dispatcher)
             builder.AddTurnDispatcher();
         var sender = new RecordingSender();

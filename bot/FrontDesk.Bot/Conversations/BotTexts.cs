@@ -36,4 +36,5 @@ public static class Commands
     public const string StartFlow = "flow";
     public const string Answer = "answer";
     public const string Contact = "contact";
+    public const string BackToBot = "bot";
 }

@@ -15,6 +15,12 @@ public sealed class ConversationState
     /// <summary>Knowledge answers declined in a row; the handoff rules read it.</summary>
     public int ConsecutiveDeclines { get; set; }
 
+    /// <summary>The last few questions, normalised, to notice a user asking the same thing again and again.</summary>
+    public List<string> RecentQuestions { get; set; } = [];
+
+    /// <summary>Set while the conversation waits for or talks with a coordinator; the bot is silent then.</summary>
+    public FrontDesk.Bot.Handoff.HandoffState? Handoff { get; set; }
+
     public int Turns { get; set; }
     public DateTimeOffset? LastInboundAt { get; set; }
 

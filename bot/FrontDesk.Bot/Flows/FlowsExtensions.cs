@@ -1,5 +1,4 @@
 using FrontDesk.Bot.Conversations;
-using FrontDesk.Bot.Flows.Contact;
 using FrontDesk.Bot.Flows.Intake;
 using FrontDesk.Bot.Flows.Menu;
 using FrontDesk.Bot.Flows.Questions;
@@ -12,7 +11,6 @@ public static class FlowsExtensions
     public static IHostApplicationBuilder AddFlows(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<OfficeOptions>().BindConfiguration(OfficeOptions.SectionName);
         services.AddSingleton<TurnRouter>();
         services.AddSingleton(sp => new TurnPipeline(sp.GetServices<ITurnMiddleware>(), sp.GetRequiredService<TurnRouter>().RouteAsync));
         services.AddSingleton<MainMenu>();
@@ -21,7 +19,6 @@ public static class FlowsExtensions
         services.AddSingleton<Interruption, MenuInterruption>();
         services.AddSingleton<Interruption, HelpInterruption>();
         services.AddSingleton<Interruption, LanguageInterruption>();
-        services.AddSingleton<Interruption, ContactInterruption>();
 
         services.AddSingleton<Flow, IntakeFlow>();
         services.AddSingleton(new MenuEntry(10, new("相談前の簡単な質問", "Quick questions"),

@@ -1,6 +1,7 @@
 using System.Text;
 using FrontDesk.Bot.Conversations;
 using FrontDesk.Bot.Flows;
+using FrontDesk.Bot.Handoff;
 using FrontDesk.Jobs.Knowledge;
 using FrontDesk.Knowledge.Database;
 using FrontDesk.Knowledge.Documents;
@@ -25,6 +26,7 @@ public static class TerminalChat
         builder.AddKnowledgeJobs(schedule: false);
         builder.AddConversations();
         builder.AddFlows();
+        builder.AddHandoff();
         var screen = new TerminalScreen(Console.Out);
         builder.Services.AddSingleton<IChannelSender>(screen);
         using var host = builder.Build();

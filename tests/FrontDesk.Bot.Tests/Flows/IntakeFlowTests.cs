@@ -106,17 +106,6 @@ public sealed class IntakeFlowTests(TestDatabase db) : IClassFixture<TestDatabas
     }
 
     [Fact]
-    public async Task Asking_for_a_coordinator_mid_flow_answers_and_returns_to_the_question()
-    {
-        await host.PressAsync("u6", Commands.StartFlow, IntakeFlow.FlowName);
-        await host.SayAsync("u6", "相談員と話したい");
-        var replies = host.Sender.TextsTo("u6");
-        Assert.Contains("コーディネーター", replies[^3]);
-        Assert.Contains("（1/4）", replies[^1]);
-        Assert.Equal("interest", (await StateAsync("u6")).ActiveFlow?.Step);
-    }
-
-    [Fact]
     public async Task Back_returns_to_the_previous_question_and_the_answer_can_be_changed()
     {
         await host.PressAsync("u7", Commands.StartFlow, IntakeFlow.FlowName);

@@ -1,0 +1,17 @@
+using FrontDesk.Bot.Conversations;
+
+namespace FrontDesk.Bot.Handoff;
+
+public static class HandoffExtensions
+{
+    /// <summary>The handoff rules and the middleware that steps aside for coordinators. Call after AddConversations.</summary>
+    public static IHostApplicationBuilder AddHandoff(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<HandoffOptions>().BindConfiguration(HandoffOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<OfficeHoursOptions>().BindConfiguration(OfficeHoursOptions.SectionName);
+        builder.Services.AddSingleton<HandoffRules>();
+        builder.Services.AddSingleton<OfficeHours>();
+        builder.Services.AddSingleton<ITurnMiddleware, HandoffMiddleware>();
+        return builder;
+    }
+}

@@ -1,0 +1,32 @@
+using System.Text.Json.Serialization;
+
+namespace FrontDesk.Bot.Handoff;
+
+[JsonConverter(typeof(JsonStringEnumConverter<HandoffStatus>))]
+public enum HandoffStatus { Waiting, Active }
+
+/// <summary>
+/// A conversation handed to a person. It lives in the conversation state, so a claim from the console and a turn
+/// from the user are ordered by the same lock and guarded by the same version.
+/// </summary>
+public sealed class HandoffState
+{
+    public HandoffStatus Status { get; set; }
+    /// <summary>Why the bot stepped aside: requested, kiosk, declined, complaint, emergency, personal, application, frustrated.</summary>
+    public required string Reason { get; set; }
+    public DateTimeOffset RequestedAt { get; set; }
+    public string? Coordinator { get; set; }
+    public DateTimeOffset? ClaimedAt { get; set; }
+    /// <summary>When the waiting user was last told we are still on it; avoids a reply to every message.</summary>
+    public DateTimeOffset? LastNoticeAt { get; set; }
+}
+
+/// <summary>Events the console sends through the engine, so they run in order with the user's messages.</summary>
+public static class HandoffEvents
+{
+    public const string Claim = "handoff.claim";
+    public const string Message = "handoff.message";
+    public const string Release = "handoff.release";
+    public const string Transfer = "handoff.transfer";
+    public const string Close = "handoff.close";
+}
