@@ -8,8 +8,12 @@ RUN dotnet publish bot/FrontDesk.Bot -c Release -o /out/bot \
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS bot
 WORKDIR /app
 COPY --from=build /out/bot .
+COPY knowledge/content /app/content
 ENV ASPNETCORE_URLS=http://0.0.0.0:8080 \
-    TZ=Asia/Tokyo
+    TZ=Asia/Tokyo \
+    Knowledge__Sources__0__Name=articles \
+    Knowledge__Sources__0__Folder=/app/content/articles \
+    Knowledge__SynonymsPath=/app/content/synonyms.txt
 EXPOSE 8080
 USER app
 ENTRYPOINT ["dotnet", "FrontDesk.Bot.dll"]
@@ -17,6 +21,9 @@ ENTRYPOINT ["dotnet", "FrontDesk.Bot.dll"]
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS jobs
 WORKDIR /app
 COPY --from=build /out/jobs .
-ENV TZ=Asia/Tokyo
+COPY knowledge/content /app/content
+ENV TZ=Asia/Tokyo \
+    Knowledge__Sources__0__Name=articles \
+    Knowledge__Sources__0__Folder=/app/content/articles
 USER app
 ENTRYPOINT ["dotnet", "FrontDesk.Jobs.dll"]
