@@ -1,12 +1,15 @@
 using FrontDesk.Bot.Conversations;
 using FrontDesk.Bot.Flows;
 using FrontDesk.Bot.Infrastructure;
+using FrontDesk.Bot.Line;
 using FrontDesk.Bot.Terminal;
 using FrontDesk.Jobs;
 using FrontDesk.Knowledge.Database;
 
 if (args is ["chat", .. var chatArgs])
     return await TerminalChat.RunAsync(chatArgs);
+if (args is ["line", .. var lineArgs])
+    return await LineCommands.RunAsync(lineArgs);
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddDatabase();
@@ -14,6 +17,7 @@ builder.AddJobs(JobQueues.Knowledge, JobQueues.Bot, JobQueues.Default);
 builder.AddConversations();
 builder.AddTurnDispatcher();
 builder.AddFlows();
+builder.AddLine();
 builder.Services.AddProblemDetails();
 
 var app = builder.Build();
@@ -21,6 +25,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapHealth();
 app.MapJobsDashboard();
+app.MapLine();
 app.MapGet("/", () => Results.Redirect("/health/ready"));
 
 await app.RunAsync();

@@ -1,5 +1,6 @@
 using FrontDesk.Bot.Conversations;
 using FrontDesk.Bot.Flows;
+using FrontDesk.Bot.Line;
 using FrontDesk.Jobs;
 using FrontDesk.Knowledge.Database;
 using Microsoft.Extensions.Configuration;
@@ -64,6 +65,7 @@ public static class TestPostgres
         builder.AddJobs();
         builder.AddConversations();
         builder.AddFlows();
+        builder.AddLine();
         using var host = builder.Build();
         await host.Services.GetRequiredService<MigrationRunner>().MigrateAsync(CancellationToken.None);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => DropDatabaseAsync(name).GetAwaiter().GetResult();

@@ -36,4 +36,6 @@ public static class Commands
     public const string StartFlow = "flow";
     public const string Answer = "answer";
     public const string Contact = "contact";
+    /// <summary>A topic button (LINE rich menu): support, akiya, school or furusato.</summary>
+    public const string Topic = "topic";
 }

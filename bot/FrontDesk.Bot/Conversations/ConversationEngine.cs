@@ -39,6 +39,36 @@ public sealed partial class ConversationEngine(
         return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
+    /// <summary>
+    /// Records activities in the caller's transaction, in list order: a channel that must not lose or repeat an event
+    /// (LINE) commits its own dedupe row and the activities together. The caller schedules their processing.
+    /// </summary>
+    public async Task AcceptAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<(ConversationAddress Address, Activity Activity)> items, CancellationToken ct)
+    {
+        if (items.Count == 0)
+            return;
+        var now = time.GetUtcNow();
+        var activities = items.Select(i =>
+        {
+            var clean = InputSanitizer.Clean(i.Activity, options.Value.MaxInputLength);
+            return JsonSerializer.Serialize(clean.Timestamp == default ? clean with { Timestamp = now } : clean, Json);
+        }).ToArray();
+        await using var cmd = new NpgsqlCommand("""
+            insert into conversation.inbound (conversation_key, activity, received_at)
+            select t.key, t.activity, $3 from unnest($1::text[], $2::jsonb[]) with ordinality as t(key, activity, n)
+            order by t.n
+            """, conn, tx)
+        {
+            Parameters =
+            {
+                new() { Value = items.Select(i => i.Address.Key).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                new() { Value = activities, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb },
+                new() { Value = now },
+            },
+        };
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     /// <summary>Accepts the activity and processes it before returning (terminal chat, kiosk, tests).</summary>
     public async Task HandleAsync(ConversationAddress address, Activity activity, CancellationToken ct)
     {
