@@ -40,33 +40,17 @@ public sealed partial class ConversationEngine(
     }
 
     /// <summary>
-    /// Records activities in the caller's transaction, in list order: a channel that must not lose or repeat an event
-    /// (LINE) commits its own dedupe row and the activities together. The caller schedules their processing.
+    /// The activities as <c>conversation.inbound.activity</c> values (cleaned, timestamped), for a channel that records
+    /// them in the same statement as its own dedupe rows (LINE) and then calls <see cref="TurnDispatcher.Schedule"/>.
     /// </summary>
-    public async Task AcceptAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<(ConversationAddress Address, Activity Activity)> items, CancellationToken ct)
+    public string[] ToInboundJson(IReadOnlyList<Activity> items)
     {
-        if (items.Count == 0)
-            return;
         var now = time.GetUtcNow();
-        var activities = items.Select(i =>
+        return items.Select(a =>
         {
-            var clean = InputSanitizer.Clean(i.Activity, options.Value.MaxInputLength);
+            var clean = InputSanitizer.Clean(a, options.Value.MaxInputLength);
             return JsonSerializer.Serialize(clean.Timestamp == default ? clean with { Timestamp = now } : clean, Json);
         }).ToArray();
-        await using var cmd = new NpgsqlCommand("""
-            insert into conversation.inbound (conversation_key, activity, received_at)
-            select t.key, t.activity, $3 from unnest($1::text[], $2::jsonb[]) with ordinality as t(key, activity, n)
-            order by t.n
-            """, conn, tx)
-        {
-            Parameters =
-            {
-                new() { Value = items.Select(i => i.Address.Key).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
-                new() { Value = activities, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb },
-                new() { Value = now },
-            },
-        };
-        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>Accepts the activity and processes it before returning (terminal chat, kiosk, tests).</summary>
