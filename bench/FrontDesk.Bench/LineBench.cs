@@ -45,9 +45,9 @@ public static class LineBench
         Console.WriteLine();
         Console.WriteLine("| scenario | webhooks | acks/s | ack p50 ms | ack p99 ms | ack max ms | reply p50 ms | reply p95 ms | reply p99 ms | non-200 |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        Report($"{senders} concurrent senders, back-to-back", await RunAsync(line, replied, "sat", senders, perSender, pace: null));
         Report($"{senders} senders, one webhook per second each", await RunAsync(line, replied, "paced", senders, seconds, pace: TimeSpan.FromSeconds(1)));
         Report($"{senders} senders, {rate} webhooks per second each", await RunAsync(line, replied, "busy", senders, seconds * rate, pace: TimeSpan.FromSeconds(1.0 / rate)));
+        Report($"{senders} concurrent senders, back-to-back", await RunAsync(line, replied, "sat", senders, perSender, pace: null));
         Console.WriteLine();
         Console.WriteLine("ack = webhook POST answered (event recorded durably); reply = from the start of the POST to the reply API call reaching the fake platform.");
 

@@ -64,7 +64,7 @@ static class ChatPage
           .bot { background: #fff; align-self: flex-start; }
           .user { background: #8de055; align-self: flex-end; }
           .card { background: #fff; border-radius: 12px; padding: 10px 12px; align-self: flex-start; max-width: 75%; }
-          .card .t { font-weight: bold; } .card .b { display: block; margin-top: 6px; width: 100%; }
+          .card div { white-space: pre-wrap; } .card .t { font-weight: bold; } .card .b { display: block; margin-top: 6px; width: 100%; }
           .carousel { display: flex; gap: 8px; overflow-x: auto; align-self: stretch; }
           footer { position: fixed; bottom: 0; left: 0; right: 0; background: #fff; padding: 8px; }
           #quick button { margin: 0 4px 6px 0; border: 1px solid #06c755; color: #06c755; background: #fff; border-radius: 14px; padding: 4px 10px; }
@@ -76,7 +76,7 @@ static class ChatPage
           <form id="f"><input id="t" autocomplete="off" placeholder="メッセージを入力"><button>送信</button>
           <button type="button" id="follow">友だち追加</button></form></footer>
         <script>
-        const user = localStorage.fakeLineUser || (localStorage.fakeLineUser = "U" + [...crypto.getRandomValues(new Uint8Array(16))].map(b => b.toString(16).padStart(2, "0")).join(""));
+        const user = new URLSearchParams(location.search).get("user") || localStorage.fakeLineUser || (localStorage.fakeLineUser = "U" + [...crypto.getRandomValues(new Uint8Array(16))].map(b => b.toString(16).padStart(2, "0")).join(""));
         const log = document.getElementById("log"), quick = document.getElementById("quick");
         let shown = 0;
         async function send(body) { await fetch("/fake/chat", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ user, ...body }) }); poll(); }

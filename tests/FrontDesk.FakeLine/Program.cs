@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace FrontDesk.FakeLine;
 
 /// <summary>Standalone fake LINE platform for './frontdesk up --fake-line': serves the chat page and the Messaging API.</summary>
@@ -16,8 +18,8 @@ static class FakeLineProgram
         await using var platform = await FakeLinePlatform.StartAsync(settings);
         Console.WriteLine($"Fake LINE platform on {platform.BaseUrl} (webhooks go to {webhook})");
         var stop = new TaskCompletionSource();
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.TrySetResult(); };
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.TrySetResult();
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.TrySetResult(); });
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.TrySetResult(); });
         await stop.Task;
         var invalid = platform.InvalidCalls;
         Console.WriteLine($"Fake LINE platform: {platform.Calls.Count} API calls, {invalid.Count} invalid");

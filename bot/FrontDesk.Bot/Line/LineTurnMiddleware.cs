@@ -70,8 +70,9 @@ public sealed partial class LineTurnMiddleware(
         {
             // The turn finished first: no animation needed.
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // The animation is a courtesy: its failure (network, timeout) must never fail the turn.
             LogLoadingError(e);
         }
     }
