@@ -5,11 +5,13 @@ return args switch
     ["engine", .. var rest] => await EngineBench.RunAsync(rest),
     ["eval", .. var rest] => await KnowledgeEval.RunAsync(rest),
     ["search", .. var rest] => await SearchBench.RunAsync(rest),
+    ["line", .. var rest] => await LineBench.RunAsync(rest),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("Usage: FrontDesk.Bench search [PASSAGES] | engine [--turns N] [--conversations N] | eval --corpus DIR --questions FILE [--json] [--baseline]");
+    Console.Error.WriteLine("Usage: FrontDesk.Bench engine [--turns N] [--conversations N] | search [PASSAGES] | eval --corpus DIR --questions FILE [--json] [--baseline]");
+    Console.Error.WriteLine("       FrontDesk.Bench line [--senders N] [--webhooks N] [--seconds N] [--rate N]");
     return 2;
 }

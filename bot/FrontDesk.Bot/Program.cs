@@ -2,6 +2,7 @@ using FrontDesk.Bot.Conversations;
 using FrontDesk.Bot.Flows;
 using FrontDesk.Bot.Handoff;
 using FrontDesk.Bot.Infrastructure;
+using FrontDesk.Bot.Line;
 using FrontDesk.Bot.Terminal;
 using FrontDesk.Jobs;
 using FrontDesk.Jobs.Knowledge;
@@ -10,6 +11,8 @@ using FrontDesk.Knowledge.Database;
 
 if (args is ["chat", .. var chatArgs])
     return await TerminalChat.RunAsync(chatArgs);
+if (args is ["line", .. var lineArgs])
+    return await LineCommands.RunAsync(lineArgs);
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddDatabase();
@@ -20,6 +23,7 @@ builder.AddConversations();
 builder.AddTurnDispatcher();
 builder.AddFlows();
 builder.AddHandoff();
+builder.AddLine();
 builder.Services.AddProblemDetails();
 
 var app = builder.Build();
@@ -27,6 +31,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapHealth();
 app.MapJobsDashboard();
+app.MapLine();
 app.MapGet("/", () => Results.Redirect("/health/ready"));
 
 await app.RunAsync();

@@ -37,4 +37,6 @@ public static class Commands
     public const string Answer = "answer";
     public const string Contact = "contact";
     public const string BackToBot = "bot";
+    /// <summary>A topic button (LINE rich menu): support, akiya, school or furusato.</summary>
+    public const string Topic = "topic";
 }

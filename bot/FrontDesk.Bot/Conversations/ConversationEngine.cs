@@ -39,6 +39,20 @@ public sealed partial class ConversationEngine(
         return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
+    /// <summary>
+    /// The activities as <c>conversation.inbound.activity</c> values (cleaned, timestamped), for a channel that records
+    /// them in the same statement as its own dedupe rows (LINE) and then calls <see cref="TurnDispatcher.Schedule"/>.
+    /// </summary>
+    public string[] ToInboundJson(IReadOnlyList<Activity> items)
+    {
+        var now = time.GetUtcNow();
+        return items.Select(a =>
+        {
+            var clean = InputSanitizer.Clean(a, options.Value.MaxInputLength);
+            return JsonSerializer.Serialize(clean.Timestamp == default ? clean with { Timestamp = now } : clean, Json);
+        }).ToArray();
+    }
+
     /// <summary>Accepts the activity and processes it before returning (terminal chat, kiosk, tests).</summary>
     public async Task HandleAsync(ConversationAddress address, Activity activity, CancellationToken ct)
     {

@@ -19,6 +19,7 @@ public static class FlowsExtensions
         services.AddSingleton<Interruption, MenuInterruption>();
         services.AddSingleton<Interruption, HelpInterruption>();
         services.AddSingleton<Interruption, LanguageInterruption>();
+        services.AddSingleton<Interruption, Topics.TopicInterruption>();
 
         services.AddSingleton<Flow, IntakeFlow>();
         services.AddSingleton(new MenuEntry(10, new("相談前の簡単な質問", "Quick questions"),

@@ -1,0 +1,131 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using FrontDesk.FakeLine;
+using FrontDesk.Testing;
+using FrontDesk.Testing.FakeLine;
+
+namespace FrontDesk.Bot.Tests.Line;
+
+/// <summary>What the webhook accepts and refuses, over real HTTP, and that a refused request leaves nothing behind.</summary>
+public sealed class LineWebhookTests(TestDatabase db) : IClassFixture<TestDatabase>
+{
+    Task<long> InboxRowsAsync(string webhookEventId) =>
+        db.ScalarAsync<long>("select count(*) from line.inbox where webhook_event_id = @id", ("id", webhookEventId));
+
+    async Task<long> RowsForUserAsync(string userId) =>
+        await db.ScalarAsync<long>("select count(*) from conversation.inbound where conversation_key = @k", ("k", "line:" + userId))
+        + await db.ScalarAsync<long>("select count(*) from conversation.transcript where conversation_key = @k", ("k", "line:" + userId));
+
+    static string Id(JsonObject e) => e["webhookEventId"]!.GetValue<string>();
+
+    [Fact]
+    public async Task Webhook_with_forged_missing_or_stale_signature_is_rejected_with_401_and_no_side_effect()
+    {
+        await using var bot = await LineBot.StartAsync(db.ConnectionString);
+        var user = LineEvents.NewUserId();
+        var e = bot.Events.Text(user, "こんにちは");
+        var body = bot.Line.WebhookBody(e);
+
+        var forged = Convert.ToBase64String(System.Security.Cryptography.HMACSHA256.HashData("not the secret"u8, body));
+        using (var response = await bot.Line.PostWebhookAsync(body, forged))
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        using (var response = await bot.Line.PostWebhookAsync(body, signature: null))
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        using (var response = await bot.Line.PostWebhookAsync(body, "garbage"))
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        // A signature of the body as it was, on a body that was changed afterwards.
+        var tampered = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(body).Replace("こんにちは", "さようなら").Replace("\\u3053\\u3093\\u306B\\u3061\\u306F", "bye"));
+        Assert.NotEqual(body, tampered);
+        using (var response = await bot.Line.PostWebhookAsync(tampered, bot.Line.Sign(body)))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+
+        await Task.Delay(300);
+        Assert.Equal(0, await InboxRowsAsync(Id(e)));
+        Assert.Equal(0, await RowsForUserAsync(user));
+        Assert.Empty(bot.Line.Calls);
+    }
+
+    [Fact]
+    public async Task An_empty_events_array_is_LINEs_connectivity_check_and_gets_200()
+    {
+        await using var bot = await LineBot.StartAsync(db.ConnectionString);
+        using var response = await bot.SendAsync();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Malformed_json_wrong_content_type_and_oversized_bodies_get_a_clear_4xx_and_record_nothing()
+    {
+        await using var bot = await LineBot.StartAsync(db.ConnectionString);
+        var before = await db.ScalarAsync<long>("select count(*) from line.inbox");
+
+        async Task<HttpStatusCode> PostAsync(byte[] body, string contentType = "application/json; charset=utf-8")
+        {
+            using var response = await bot.Line.PostWebhookAsync(body, bot.Line.Sign(body), contentType);
+            if (response.StatusCode != HttpStatusCode.OK)
+                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            return response.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.BadRequest, await PostAsync("{\"destination\":\"U1\",\"events\":[{\"type\":"u8.ToArray()));
+        Assert.Equal(HttpStatusCode.BadRequest, await PostAsync("[]"u8.ToArray()));
+        Assert.Equal(HttpStatusCode.BadRequest, await PostAsync("{\"events\":{}}"u8.ToArray()));
+        Assert.Equal(HttpStatusCode.BadRequest, await PostAsync("{}"u8.ToArray()));
+        Assert.Equal(HttpStatusCode.BadRequest, await PostAsync([]));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, await PostAsync(bot.Line.WebhookBody(bot.Events.Text(LineEvents.NewUserId(), "x")), "text/plain"));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, await PostAsync(bot.Line.WebhookBody(bot.Events.Text(LineEvents.NewUserId(), "x")), "application/jsonp"));
+
+        var huge = Encoding.UTF8.GetBytes("{\"destination\":\"U1\",\"events\":[],\"padding\":\"" + new string('x', 10 * 1024 * 1024) + "\"}");
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, await PostAsync(huge));
+        // Deeply nested JSON is refused as malformed rather than crashing the parser.
+        var deep = Encoding.UTF8.GetBytes("{\"events\":" + new string('[', 5000) + new string(']', 5000) + "}");
+        Assert.Equal(HttpStatusCode.BadRequest, await PostAsync(deep));
+
+        Assert.Equal(before, await db.ScalarAsync<long>("select count(*) from line.inbox"));
+        Assert.Empty(bot.Line.Calls);
+    }
+
+    [Fact]
+    public async Task Unknown_event_types_and_incomplete_events_are_acknowledged_and_ignored()
+    {
+        await using var bot = await LineBot.StartAsync(db.ConnectionString);
+        var user = LineEvents.NewUserId();
+        var edited = bot.Events.Base("messageEdited", user, null, "active");
+        edited["messageEdited"] = new JsonObject { ["messageId"] = "1" };
+        var noMessage = bot.Events.Base("message", user, null, "active");
+        var noId = bot.Events.Base("postback", user, null, "active");
+        noId.Remove("webhookEventId");
+        var join = bot.Events.Base("join", user, null, "active");
+        var noSource = bot.Events.Text(user, "誰？");
+        noSource.Remove("source");
+        var text = bot.Events.Text(user, "こんにちは");
+
+        using (var response = await bot.SendAsync(edited, noMessage, noId, join, noSource, text))
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        var replies = await bot.TextsToAsync(user);
+        await Task.Delay(300);
+        Assert.Single(bot.Line.Replies);
+        Assert.Contains("まだお答えできません", replies[0]);
+        Assert.Equal("ignored", await db.ScalarAsync<string>("select outcome from line.inbox where webhook_event_id = @id", ("id", Id(edited))));
+        Assert.Equal("ignored", await db.ScalarAsync<string>("select outcome from line.inbox where webhook_event_id = @id", ("id", Id(noMessage))));
+        Assert.Equal("ignored", await db.ScalarAsync<string>("select outcome from line.inbox where webhook_event_id = @id", ("id", Id(noSource))));
+        Assert.Equal("queued", await db.ScalarAsync<string>("select outcome from line.inbox where webhook_event_id = @id", ("id", Id(text))));
+        Assert.Empty(bot.Line.InvalidCalls);
+    }
+
+    [Fact]
+    public async Task Without_credentials_the_channel_is_disabled_and_the_webhook_answers_503()
+    {
+        await using var app = new FrontDeskWebApp(db.ConnectionString);
+        using var http = app.CreateClient();
+        using var response = await http.PostAsync("/line/webhook", new StringContent("{\"events\":[]}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Line__ChannelSecret", await response.Content.ReadAsStringAsync());
+    }
+}
