@@ -7,7 +7,7 @@ public sealed class HandoffOptions
     public const string SectionName = "Handoff";
 
     /// <summary>Knowledge answers declined in a row before the bot offers a person on its own.</summary>
-    [Range(1, 10)]
+    [Range(1, 1000)]
     public int DeclinesBeforeHandoff { get; set; } = 2;
 
     /// <summary>Phrases that always go to a person, by reason. Matched on the NFKC-normalised, lower-cased message.</summary>

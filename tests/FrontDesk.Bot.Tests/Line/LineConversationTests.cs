@@ -28,7 +28,7 @@ public sealed class LineConversationTests(TestDatabase db) : IClassFixture<TestD
 
         await bot.SendAsync(bot.Events.Text(user, "相談員と話したい"));
         texts = await bot.TextsToAsync(user, 3);
-        Assert.Contains("東京事務所", texts[2]);
+        Assert.Contains("相談員におつなぎします", texts[2]);
 
         Assert.Equal(2, bot.Line.Replies.Count);
         Assert.Empty(bot.Line.Pushes);
@@ -43,13 +43,15 @@ public sealed class LineConversationTests(TestDatabase db) : IClassFixture<TestD
 
         await bot.SendAsync(bot.Events.Postback(user, "c=topic&v=akiya"));
         Assert.Contains("空き家バンク", (await bot.TextsToAsync(user, 1))[0]);
-        await bot.SendAsync(bot.Events.Postback(user, "c=contact"));
-        Assert.Contains("相談員", (await bot.TextsToAsync(user, 2))[1]);
         await bot.SendAsync(bot.Events.Postback(user, "c=menu"));
-        Assert.Contains("ご用件をお選びください", (await bot.TextsToAsync(user, 3))[2]);
+        Assert.Contains("ご用件をお選びください", (await bot.TextsToAsync(user, 3))[1]); // text, then the menu bubble
+        await bot.SendAsync(bot.Events.Postback(user, "c=contact"));
+        Assert.Contains("相談員におつなぎします", (await bot.TextsToAsync(user, 4))[3]);
+        await bot.SendAsync(bot.Events.Postback(user, "c=bot"));
+        Assert.Contains("ボットでのご案内に戻りました", (await bot.TextsToAsync(user, 5))[4]);
         // A quick-reply button of the intake questionnaire: the postback starts the flow.
         await bot.SendAsync(bot.Events.Postback(user, "c=flow&v=intake"));
-        Assert.Contains("（1/4）", string.Join("\n", await bot.TextsToAsync(user, 6)));
+        Assert.Contains("（1/4）", string.Join("\n", await bot.TextsToAsync(user, 7)));
         Assert.Empty(bot.Line.InvalidCalls);
     }
 
@@ -91,7 +93,7 @@ public sealed class LineConversationTests(TestDatabase db) : IClassFixture<TestD
     {
         await using var bot = await LineBot.StartAsync(db.ConnectionString);
         var user = LineEvents.NewUserId();
-        await bot.SendAsync(bot.Events.Text(user, "こんにちは", at: TwoMinutesAgo));
+        await bot.SendAsync(bot.Events.Text(user, "メニュー", at: TwoMinutesAgo));
         await bot.TextsToAsync(user);
         Assert.Empty(bot.Line.Replies);
         var push = Assert.Single(bot.Line.Pushes);
@@ -105,7 +107,7 @@ public sealed class LineConversationTests(TestDatabase db) : IClassFixture<TestD
     {
         await using var bot = await LineBot.StartAsync(db.ConnectionString);
         var user = LineEvents.NewUserId();
-        var e = bot.Events.Text(user, "こんにちは");
+        var e = bot.Events.Text(user, "メニュー");
         bot.Line.ExpireReplyTokens();
         await bot.SendAsync(e);
         await bot.TextsToAsync(user);
@@ -120,7 +122,7 @@ public sealed class LineConversationTests(TestDatabase db) : IClassFixture<TestD
         await using var bot = await LineBot.StartAsync(db.ConnectionString);
         var user = LineEvents.NewUserId();
         bot.Line.NextPushes(FakeOutcome.TooManyRequests, FakeOutcome.ServerError);
-        await bot.SendAsync(bot.Events.Text(user, "こんにちは", at: TwoMinutesAgo));
+        await bot.SendAsync(bot.Events.Text(user, "メニュー", at: TwoMinutesAgo));
         await bot.TextsToAsync(user, 2);
         await Task.Delay(300);
         var pushes = bot.Line.Pushes;
@@ -132,7 +134,7 @@ public sealed class LineConversationTests(TestDatabase db) : IClassFixture<TestD
         bot.Line.ClearCalls();
         var other = LineEvents.NewUserId();
         bot.Line.NextPushes(FakeOutcome.DeliveredThenServerError);
-        await bot.SendAsync(bot.Events.Text(other, "こんにちは", at: TwoMinutesAgo));
+        await bot.SendAsync(bot.Events.Text(other, "メニュー", at: TwoMinutesAgo));
         await Eventually.TrueAsync(() => bot.Line.Pushes.Count == 2);
         await Task.Delay(300);
         Assert.Equal([500, 409], bot.Line.Pushes.Select(p => p.Status));
@@ -146,7 +148,7 @@ public sealed class LineConversationTests(TestDatabase db) : IClassFixture<TestD
         await using var bot = await LineBot.StartAsync(db.ConnectionString);
         var user = LineEvents.NewUserId();
         bot.Line.NextReplies(FakeOutcome.ServerError);
-        await bot.SendAsync(bot.Events.Text(user, "こんにちは"));
+        await bot.SendAsync(bot.Events.Text(user, "メニュー"));
         await bot.TextsToAsync(user, 2);
         Assert.Single(bot.Line.Replies);
         Assert.Single(bot.Line.Pushes);

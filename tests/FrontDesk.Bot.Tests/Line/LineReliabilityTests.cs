@@ -39,10 +39,10 @@ public sealed class LineReliabilityTests(TestDatabase db) : IClassFixture<TestDa
         });
         Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
 
-        // Each question is answered with two messages (text and the menu), in one call.
-        await Eventually.TrueAsync(() => users.Sum(u => bot.Line.DeliveredTo(u).Count) >= 2000, "every event answered", seconds: 180);
+        // Each question is answered with one message (an empty knowledge base declines politely), in one call.
+        await Eventually.TrueAsync(() => users.Sum(u => bot.Line.DeliveredTo(u).Count) >= 1000, "every event answered", seconds: 180);
         await Task.Delay(1000);
-        Assert.All(users, u => Assert.Equal(20, bot.Line.DeliveredTo(u).Count));
+        Assert.All(users, u => Assert.Equal(10, bot.Line.DeliveredTo(u).Count));
         var sends = bot.Line.Replies.Concat(bot.Line.Pushes).Where(c => c.Succeeded).ToList();
         Assert.Equal(1000, sends.Count);
         Assert.Equal(1000, await db.ScalarAsync<long>("select count(*) from line.inbox where webhook_event_id = any(@ids)", ("ids", events.Select(e => e["webhookEventId"]!.GetValue<string>()).ToArray())));
@@ -59,7 +59,7 @@ public sealed class LineReliabilityTests(TestDatabase db) : IClassFixture<TestDa
             using (await bot.SendAsync(bot.Events.Text(user, i.ToString())))
             {
             }
-        await bot.TextsToAsync(user, 40);
+        await bot.TextsToAsync(user, 20);
         await using var cmd = db.DataSource.CreateCommand(
             "select activity ->> 'text' from conversation.transcript where conversation_key = @k and direction = 'i' order by id");
         cmd.Parameters.AddWithValue("k", "line:" + user);

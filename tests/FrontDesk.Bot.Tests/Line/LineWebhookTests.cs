@@ -110,7 +110,7 @@ public sealed class LineWebhookTests(TestDatabase db) : IClassFixture<TestDataba
         var replies = await bot.TextsToAsync(user);
         await Task.Delay(300);
         Assert.Single(bot.Line.Replies);
-        Assert.Contains("まだお答えできません", replies[0]);
+        Assert.Contains("分かりません", replies[0]);
         Assert.Equal("ignored", await db.ScalarAsync<string>("select outcome from line.inbox where webhook_event_id = @id", ("id", Id(edited))));
         Assert.Equal("ignored", await db.ScalarAsync<string>("select outcome from line.inbox where webhook_event_id = @id", ("id", Id(noMessage))));
         Assert.Equal("ignored", await db.ScalarAsync<string>("select outcome from line.inbox where webhook_event_id = @id", ("id", Id(noSource))));

@@ -30,6 +30,8 @@ public sealed class LineBot : IAsyncDisposable
             ["Line:PushRetryDelay"] = "00:00:00.010",
             ["Line:LoadingAnimationAfter"] = "00:00:05",
             ["Conversations:PendingSweepInterval"] = "00:00:00.200",
+            // Plumbing tests send many unanswerable messages; they are not about handing off.
+            ["Handoff:DeclinesBeforeHandoff"] = "1000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             all[key] = value;
