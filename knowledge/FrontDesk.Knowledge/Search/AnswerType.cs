@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 
 namespace FrontDesk.Knowledge.Search;
@@ -21,13 +22,22 @@ public static partial class AnswerType
 
     // Dates, counts, amounts and shares are figures: an extractive answer without one cannot be
     // right. A definition can be phrased any way, so it only guides sentence choice.
-    public static bool IsFigure(Regex expected) => Figures.Contains(expected);
+    public static bool IsFigure(Regex expected) => Figures.Contains(expected) || Counted.Values.Contains(expected);
+
+    // "何団体" wants a number of 団体, not any digit: "2015年" does not answer it.
+    private static readonly ConcurrentDictionary<string, Regex> Counted = new();
 
     public static Regex? Expected(string question)
     {
         if (DefinitionQuestion().IsMatch(question))
         {
             return DefinitionValue();
+        }
+
+        if (CounterQuestion().Match(question) is { Success: true } counter)
+        {
+            var unit = counter.Groups[1].Value;
+            return Counted.GetOrAdd(unit, u => new Regex(@"\d\s*" + Regex.Escape(u), RegexOptions.Compiled));
         }
 
         foreach (var (q, value) in Types)
@@ -84,6 +94,9 @@ public static partial class AnswerType
 
     [GeneratedRegex(@"\d")]
     private static partial Regex CountValue();
+
+    [GeneratedRegex(@"何(団体|件|歳|年生|か所|カ所|市町村|自治体|法人|業務|週間|か月|ヶ月|泊)")]
+    private static partial Regex CounterQuestion();
 
     // Where to go or whom to ask: an office named as the place of an action, or a web address.
     [GeneratedRegex(@"どこに|どこへ|どこで|どこから|どこの|どちらに|窓口は|提出先|届け?出先|\bwhere\b|\bwhich (office|company|site)\b", RegexOptions.IgnoreCase)]
