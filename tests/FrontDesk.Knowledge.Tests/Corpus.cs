@@ -13,6 +13,11 @@ public static class Corpus
     public static string SynonymsFile => KnowledgeEvaluation.FindDefaultSynonyms()
         ?? throw new FileNotFoundException("knowledge/content/synonyms.txt not found above the test folder");
 
+    // The project's own articles and their dev questions (knowledge/content, knowledge/eval).
+    public static string ArticlesDirectory => Find(Path.Combine("knowledge", "content", "articles"));
+
+    public static string ArticleQuestions => Path.Combine(ArticlesDirectory, "..", "..", "eval", "articles-dev.jsonl");
+
     public static string Seed(string prefix) =>
         Directory.EnumerateFiles(SeedDirectory, prefix + "*.txt").Single();
 
@@ -38,6 +43,21 @@ public sealed class SeedIndexFixture : IAsyncLifetime
 
     public async Task InitializeAsync() =>
         Snapshot = await KnowledgeEvaluation.BuildSnapshotAsync(Corpus.SeedDirectory, new EvalOptions { SynonymsPath = Corpus.SynonymsFile }, CancellationToken.None);
+
+    public Task DisposeAsync()
+    {
+        Snapshot.Dispose();
+        return Task.CompletedTask;
+    }
+}
+
+// One index over the project's articles (Japanese bodies with an English summary each).
+public sealed class ArticleIndexFixture : IAsyncLifetime
+{
+    public IndexSnapshot Snapshot { get; private set; } = null!;
+
+    public async Task InitializeAsync() =>
+        Snapshot = await KnowledgeEvaluation.BuildSnapshotAsync(Corpus.ArticlesDirectory, new EvalOptions { SynonymsPath = Corpus.SynonymsFile }, CancellationToken.None);
 
     public Task DisposeAsync()
     {

@@ -34,6 +34,12 @@ public sealed partial class AnswerComposer(AnswerOptions options)
     private const int UnknownRunLength = 3;
     private const double MissingValueCap = 0.2;
 
+    // A list item whose label ("世帯で移住する場合：100万円以内") names what the question asks
+    // about answers it on its own; a sentence about a sibling case (子ども when 世帯 was asked)
+    // does not.
+    private const double LabelShare = 0.5;
+    private const double OtherCasePenalty = 0.15;
+
     public AnswerComposer() : this(new AnswerOptions())
     {
     }
@@ -49,14 +55,14 @@ public sealed partial class AnswerComposer(AnswerOptions options)
             return Decline(language, confidence);
         }
 
-        var chosen = SelectSentences(result, result.Profile.ExpectedAnswer);
+        var chosen = SelectSentences(result, result.Profile.ExpectedAnswer, language);
         if (chosen.Count == 0)
         {
             return Decline(language, confidence);
         }
 
-        var passages = chosen.Select(c => c.Hit.Passage).DistinctBy(p => p.Id).ToList();
-        var citations = passages.Select(p => new Citation(p.DocumentId, p.DocumentTitle, p.Heading, p.Metadata.AsOf, p.Metadata.Source, p.Id))
+        var citations = chosen
+            .Select(c => new Citation(c.Hit.Passage.DocumentId, c.Hit.Passage.DocumentTitle, c.Heading, c.Hit.Passage.Metadata.AsOf, c.Hit.Passage.Metadata.Source, c.Hit.Passage.Id))
             .DistinctBy(c => (c.DocumentId, c.Section)).ToList();
         var sentences = chosen.Select(c => c.Text).ToList();
         return new Answer(Render(language, sentences, citations), false, confidence, language, sentences, citations);
@@ -94,52 +100,69 @@ public sealed partial class AnswerComposer(AnswerOptions options)
     }
 
     // English when the question is mostly English, even if it quotes a Japanese term.
-    public static string DetectLanguage(string question)
-    {
-        var latin = 0;
-        var japanese = 0;
-        foreach (var c in question)
-        {
-            if (JapaneseText.IsCjk(c) && !char.IsSurrogate(c))
-            {
-                japanese++;
-            }
-            else if (char.IsAsciiLetter(c))
-            {
-                latin++;
-            }
-        }
-
-        return latin >= 2 && latin > 3 * japanese ? "en" : "ja";
-    }
+    public static string DetectLanguage(string question) => TextLanguage.Detect(question);
 
     private static IReadOnlySet<string> PassageTerms(QueryProfile profile, Passage passage) =>
         profile.TermSet(IndexSnapshot.ContextOf(passage) + "\n" + passage.Text);
 
-    private List<Candidate> SelectSentences(SearchResult result, Regex? expected)
+    private List<Candidate> SelectSentences(SearchResult result, Regex? expected, string language)
     {
         var profile = result.Profile;
         var candidates = new List<Candidate>();
         var lead = Math.Max(result.Hits[0].RankScore, 1e-9);
 
-        // When the question asks for a kind of value (a date, a count), lower hits that hold one
-        // are read too.
-        var hits = result.Hits.Take(options.PassagesConsidered)
-            .Concat(result.Hits.Skip(options.PassagesConsidered).Where(h => expected?.IsMatch(h.Passage.Text) == true));
+        // The best passages written in the question's language are read first (an article's
+        // Japanese body for a Japanese question, its English summary for an English one); when
+        // the question asks for a kind of value (a date, a count), lower hits that hold one are
+        // read too.
+        var readable = result.Hits.Where(h => TextLanguage.Detect(h.Passage.Text) == language).ToList();
+        var considered = (readable.Count > 0 ? readable : result.Hits).Take(options.PassagesConsidered).ToList();
+        var hits = considered
+            .Concat(result.Hits.Except(considered).Where(h => expected?.IsMatch(h.Passage.Text) == true));
         foreach (var hit in hits)
         {
             // A sentence is read under its headings: what they say counts, at half weight.
+            var heading = hit.Passage.Heading;
             var context = profile.TermSet(IndexSnapshot.ContextOf(hit.Passage));
             var document = profile.DocumentTerms(hit.Passage.DocumentId);
             var spans = Sentences.Split(hit.Passage.Text);
+            var unmarkedList = false;
             for (var i = 0; i < spans.Count; i++)
             {
                 var text = hit.Passage.Text[spans[i].Start..spans[i].End];
+
+                // A passage running over a section boundary holds the next heading as a line of
+                // its own: it says what the following sentences are about; it is not an answer.
+                // After a lead-in whose list has no bullets (PDF text), short lines are the items.
+                unmarkedList = unmarkedList && !Headings.IsListItem(text);
+                if (i > 0 && !unmarkedList && IsHeadingLine(text))
+                {
+                    heading = text.Trim();
+                    context = profile.TermSet(hit.Passage.DocumentTitle + "\n" + heading);
+                    continue;
+                }
+
+                unmarkedList |= LeadIn().IsMatch(text);
                 var terms = profile.TermSet(text);
                 var covered = profile.Concepts.Where(c => c.IsCoveredBy(terms)).ToHashSet();
                 var fromContext = profile.Concepts.Where(c => !covered.Contains(c) && (c.IsCoveredBy(context) || c.IsCoveredBy(document))).Sum(c => c.Weight) / profile.TotalWeight;
-                candidates.Add(new Candidate(hit, i, text, covered, fromContext * ContextShare, hit.RankScore / lead));
+                var label = ListLabel().Match(text) is { Success: true } m ? profile.TermSet(m.Groups[1].Value) : null;
+                candidates.Add(new Candidate(hit, i, text, covered, fromContext * ContextShare, hit.RankScore / lead)
+                {
+                    Heading = heading,
+                    Language = TextLanguage.Detect(text),
+                    IsListItem = Headings.IsListItem(text),
+                    LabelCovered = label is null ? [] : covered.Where(c => c.IsCoveredBy(label)).ToHashSet(),
+                    OtherCase = profile.Qualifiers.Any(q => !q.NamedIn(terms) && q.OtherNamedIn(terms)),
+                });
             }
+        }
+
+        // Sentences in the question's language win whenever one of them touches the question;
+        // the other language is the fallback.
+        if (candidates.Any(c => c.Language == language && c.Covered.Count > 0))
+        {
+            candidates.RemoveAll(c => c.Language != language);
         }
 
         if (candidates.Count == 0)
@@ -161,19 +184,29 @@ public sealed partial class AnswerComposer(AnswerOptions options)
 
         double Own(Candidate c) => c.Covered.Sum(k => local[k]) / localTotal;
 
+        double Label(Candidate c) => c.LabelCovered.Sum(k => local[k]) / localTotal;
+
         // Passages ranked higher lend their sentences weight; fragments (headings, table cells)
         // lose some; a sentence repeating what is already chosen gains little.
         double Score(Candidate c, HashSet<QueryConcept> have) =>
             0.5 * Gain(c, have) + 0.5 * Own(c) + c.ContextGain + PassagePrior * c.PassageScore
             + (expected?.IsMatch(c.Text) == true ? AnswerTypeBonus : 0)
             + (LeadIn().IsMatch(c.Text) && Next(candidates, c) is not null ? LeadInBonus : 0)
-            - (c.Text.Length < ShortSentence ? 0.1 : 0) - (c.Text.Length > options.MaxChars * 2 ? 0.2 : 0);
+            + LabelShare * Label(c) - (c.OtherCase ? OtherCasePenalty : 0)
+            - (c.Text.Length < ShortSentence && !c.IsListItem ? 0.1 : 0) - (c.Text.Length > options.MaxChars * 2 ? 0.2 : 0);
 
         var have = new HashSet<QueryConcept>();
         var best = candidates.MaxBy(c => Score(c, have))!;
         var chosen = new List<Candidate> { best };
         have.UnionWith(best.Covered);
         var length = best.Text.Length;
+
+        // A list item chosen on its own keeps the sentence that introduces its list.
+        if (best.IsListItem && LeadInOf(candidates, best) is { } intro && length + intro.Text.Length <= options.MaxChars)
+        {
+            chosen.Add(intro);
+            length += intro.Text.Length;
+        }
 
         // A heading-like fragment or a lead-in ("以下が挙げられる。", "次のとおり:") needs what
         // follows it; list items after a lead-in are short and do not count as sentences.
@@ -243,13 +276,32 @@ public sealed partial class AnswerComposer(AnswerOptions options)
     private static Candidate? Next(List<Candidate> candidates, Candidate c) =>
         candidates.FirstOrDefault(x => x.Hit == c.Hit && x.Index == c.Index + 1);
 
+    private static Candidate? LeadInOf(List<Candidate> candidates, Candidate item)
+    {
+        var previous = candidates.FirstOrDefault(x => x.Hit == item.Hit && x.Index == item.Index - 1);
+        while (previous is { IsListItem: true })
+        {
+            previous = candidates.FirstOrDefault(x => x.Hit == item.Hit && x.Index == previous.Index - 1);
+        }
+
+        return previous is not null && (LeadIn().IsMatch(previous.Text) || previous.Text.TrimEnd().EndsWith(':')) ? previous : null;
+    }
+
+    // Short, unpunctuated and not a list item: a heading ("子育て加算", "手続きの流れ(一般的な例)").
+    private static bool IsHeadingLine(string text)
+    {
+        var t = text.Trim();
+        return t.Length is > 0 and < ShortSentence && !Headings.IsListItem(t) && !Headings.EndsSentence(t)
+            && !t.EndsWith(':') && !t.Contains(':') && TextLanguage.Detect(t) == TextLanguage.Japanese;
+    }
+
     private string Trim(string sentence) =>
         sentence.Length <= options.MaxChars * 2 ? sentence : sentence[..(options.MaxChars * 2)] + "…";
 
     private static string Render(string language, List<string> sentences, List<Citation> citations)
     {
         var sb = new StringBuilder();
-        if (language == "en")
+        if (language == "en" && sentences.Any(s => TextLanguage.Detect(s) == TextLanguage.Japanese))
         {
             sb.Append("Here is what the source says (in Japanese):\n");
         }
@@ -295,11 +347,25 @@ public sealed partial class AnswerComposer(AnswerOptions options)
         return new Answer(text, true, confidence, language, [], []);
     }
 
-    [GeneratedRegex(@"(以下|次)の(とおり|通り|ような|もの)|以下が|以下に|次が|as follows|the following")]
+    [GeneratedRegex(@"(以下|次)の(とおり|通り|ような|もの|どれか|どちらか|\d)|以下が|以下に|次が|as follows|the following")]
     private static partial Regex LeadIn();
+
+    // The label of a "・label：value" list item (the text is NFKC, so "：" reads ":").
+    [GeneratedRegex(@"^\s*[・•\-*]\s*([^:]{1,30}):")]
+    private static partial Regex ListLabel();
 
     private sealed record Candidate(SearchHit Hit, int Index, string Text, HashSet<QueryConcept> Covered, double ContextGain, double PassageScore)
     {
         public int Span { get; init; } = 1;
+
+        public string Heading { get; init; } = string.Empty;
+
+        public string Language { get; init; } = TextLanguage.Japanese;
+
+        public bool IsListItem { get; init; }
+
+        public HashSet<QueryConcept> LabelCovered { get; init; } = [];
+
+        public bool OtherCase { get; init; }
     }
 }

@@ -49,6 +49,10 @@ public sealed class IndexSnapshot : IDisposable
     private const float SynonymBoost = 0.7f;
     private const double UnknownLatinFactor = 0.3;
 
+    // A passage in the other language than the question (an article's English summary for a
+    // Japanese question) still counts, but below the passages the user can read as asked.
+    private const double OtherLanguageFactor = 0.8;
+
     // Question words carry no topic; they only dilute coverage for English questions.
     private static readonly HashSet<string> EnglishStopWords =
     [
@@ -63,6 +67,7 @@ public sealed class IndexSnapshot : IDisposable
     private readonly DirectoryReader reader;
     private readonly IndexSearcher searcher;
     private readonly Passage[] passages;
+    private readonly string[] languages;
     private readonly SynonymSet synonyms;
     private readonly Analyzer analyzer;
     private readonly Dictionary<string, HashSet<string>> documentTerms = [];
@@ -77,6 +82,7 @@ public sealed class IndexSnapshot : IDisposable
         this.analyzer = analyzer;
         SnapshotVersion = version;
         this.passages = passages;
+        languages = passages.Select(p => TextLanguage.Detect(p.Text)).ToArray();
         this.synonyms = synonyms;
         this.directory = directory;
         reader = DirectoryReader.Open(directory);
@@ -182,18 +188,19 @@ public sealed class IndexSnapshot : IDisposable
         // document that repeats the query's commonest word cannot crowd out the others.
         var best = docs.ScoreDocs[0].Score;
         var expected = profile.ExpectedAnswer;
+        var language = TextLanguage.Detect(text);
         var retrieved = docs.ScoreDocs
             .Select(d => (Ordinal: ordinalByDoc[d.Doc], Bm25: d.Score))
-            .Select(d => (Passage: passages[d.Ordinal], d.Ordinal, d.Bm25))
+            .Select(d => (Passage: passages[d.Ordinal], d.Ordinal, d.Bm25, SameLanguage: languages[d.Ordinal] == language))
             .ToList();
         var pool = retrieved.Take(RerankPool)
             .Concat(retrieved.GroupBy(r => r.Passage.DocumentId).SelectMany(g => g.Take(PerDocumentPool)))
             .DistinctBy(r => r.Passage.Id);
         var ranked = pool
-            .Select(r => (r.Passage, r.Bm25, Blend:
+            .Select(r => (r.Passage, r.Bm25, Blend: (r.SameLanguage ? 1 : OtherLanguageFactor) * (
                 Bm25Share * r.Bm25 / best
                 + PassageCoverageShare * profile.Coverage(PassageTerms(r.Ordinal), DocumentTerms(r.Passage.DocumentId), InheritedShare)
-                + (expected?.IsMatch(r.Passage.Text) == true ? AnswerTypeBonus : 0)))
+                + (expected?.IsMatch(r.Passage.Text) == true ? AnswerTypeBonus : 0))))
             .OrderByDescending(x => x.Blend)
             .Take(Math.Max(1, top))
             .Select((x, i) => new SearchHit(x.Passage, x.Bm25, i + 1, x.Blend))
@@ -349,7 +356,7 @@ public sealed class IndexSnapshot : IDisposable
         }
 
         return new QueryProfile(concepts, Analyze, analyzer is JapaneseAnalyzer ? UnknownRun(question) : 0, DocumentTerms,
-            AnswerType.Expected(JapaneseText.Normalize(question)));
+            AnswerType.Expected(JapaneseText.Normalize(question)), synonyms.Qualifiers(terms));
     }
 
     private List<string> Analyze(string text)

@@ -24,8 +24,12 @@ public sealed class QueryProfile(
     Func<string, IEnumerable<string>> analyze,
     int unknownRun = 0,
     Func<string, IReadOnlySet<string>>? documentTerms = null,
-    Regex? expectedAnswer = null)
+    Regex? expectedAnswer = null,
+    IReadOnlyList<Qualifier>? qualifiers = null)
 {
+    // Cases the question singles out (世帯 rather than 単身); see SynonymSet.
+    public IReadOnlyList<Qualifier> Qualifiers { get; } = qualifiers ?? [];
+
     // The kind of value the question asks for (a date for "いつ"), if any; see AnswerType.
     public Regex? ExpectedAnswer { get; } = expectedAnswer;
 

@@ -2,13 +2,22 @@ namespace FrontDesk.Knowledge.Search;
 
 // Groups of interchangeable phrases, one group per line: "a = b = c". Matching works on analysed
 // tokens, so width, kana and spacing differences between query and list do not matter.
+// A line "a | b | c" lists qualifiers that name different cases of one thing (世帯 | 単身 | 子ども):
+// a question naming one of them wants the sentence about that case, not a sibling's.
 public sealed class SynonymSet
 {
     private readonly List<string[][]> groups;
+    private readonly List<string[][]> contrasts;
 
-    private SynonymSet(List<string[][]> groups) => this.groups = groups;
+    private SynonymSet(List<string[][]> groups, List<string[][]> contrasts)
+    {
+        this.groups = groups;
+        this.contrasts = contrasts;
+    }
 
-    public static SynonymSet Empty { get; } = new([]);
+    public static SynonymSet Empty { get; } = new([], []);
+
+    public int ContrastCount => contrasts.Count;
 
     public int GroupCount => groups.Count;
 
@@ -17,6 +26,7 @@ public sealed class SynonymSet
     public static SynonymSet Parse(IEnumerable<string> lines)
     {
         var groups = new List<string[][]>();
+        var contrasts = new List<string[][]>();
         foreach (var raw in lines)
         {
             var line = raw.Trim();
@@ -25,17 +35,34 @@ public sealed class SynonymSet
                 continue;
             }
 
-            var members = line.Split('=', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            var contrast = line.Contains('|');
+            var members = line.Split(contrast ? '|' : '=', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
                 .Select(m => TextAnalysis.Tokenize(m).Select(t => t.Term).ToArray())
                 .Where(m => m.Length > 0)
                 .ToArray();
             if (members.Length >= 2)
             {
-                groups.Add(members);
+                (contrast ? contrasts : groups).Add(members);
             }
         }
 
-        return new SynonymSet(groups);
+        return new SynonymSet(groups, contrasts);
+    }
+
+    // For each contrast line the question names exactly one case of: that case and its siblings.
+    public List<Qualifier> Qualifiers(IReadOnlyList<string> queryTerms)
+    {
+        var qualifiers = new List<Qualifier>();
+        foreach (var line in contrasts)
+        {
+            var named = line.Where(m => Occurrences(queryTerms, m).Any()).ToList();
+            if (named.Count == 1)
+            {
+                qualifiers.Add(new Qualifier(named[0], line.Where(m => m != named[0]).ToList()));
+            }
+        }
+
+        return qualifiers;
     }
 
     // For each group a query mentions: which query tokens matched and the other members' tokens.
@@ -81,6 +108,14 @@ public sealed class SynonymSet
             }
         }
     }
+}
+
+// Asked: the case the question names (analysed terms); Others: the cases it does not.
+public sealed record Qualifier(string[] Asked, IReadOnlyList<string[]> Others)
+{
+    public bool NamedIn(IReadOnlySet<string> terms) => Asked.All(terms.Contains);
+
+    public bool OtherNamedIn(IReadOnlySet<string> terms) => Others.Any(o => o.All(terms.Contains));
 }
 
 public sealed record SynonymMatch(IReadOnlySet<int> QueryTokenIndexes, IReadOnlyList<string[]> Members);

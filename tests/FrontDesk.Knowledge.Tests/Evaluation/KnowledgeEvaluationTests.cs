@@ -22,6 +22,35 @@ public sealed class KnowledgeEvaluationTests(ITestOutputHelper output)
             japanese.UnanswerableDeclined, japanese.FalseDecline], v => Assert.InRange(v, 0, 1));
         Assert.True(japanese.RecallAt1 <= japanese.RecallAt3 && japanese.RecallAt3 <= japanese.RecallAt5);
         Assert.True(japanese.RecallAt3 >= baseline.RecallAt3, "the Japanese chain should not retrieve worse than the baseline");
+
+        // The targets, with the figures of KNOWLEDGE-NOTES.md as floors.
+        Assert.True(japanese.RecallAt3 >= 0.90, $"recall@3 {japanese.RecallAt3:F3}");
+        Assert.True(japanese.AnswerContains >= 0.80, $"answer_contains {japanese.AnswerContains:F3}");
+        Assert.True(japanese.UnanswerableDeclined >= 0.75, $"declined {japanese.UnanswerableDeclined:F3}");
+        Assert.True(japanese.FalseDecline <= 0.10, $"false declines {japanese.FalseDecline:F3}");
+    }
+
+    [Fact]
+    public async Task Article_dev_set_keeps_its_measured_figures()
+    {
+        var japanese = await KnowledgeEvaluation.RunAsync(Corpus.ArticlesDirectory, Corpus.ArticleQuestions,
+            new EvalOptions { SynonymsPath = Corpus.SynonymsFile }, CancellationToken.None);
+        output.WriteLine("articles, japanese chain:\n" + japanese.ToText());
+        foreach (var q in japanese.Questions.Where(q => q.Answerable ? !q.AnswerContains : !q.Declined))
+        {
+            output.WriteLine($"{q.Id} rank={q.HitRank} conf={q.Confidence:F2} {q.Question}");
+        }
+
+        Assert.True(japanese.N >= 50);
+        Assert.True(japanese.Questions.Count(q => !q.Answerable) >= 10);
+
+        // Targets: recall@3 >= 0.90, answer_contains >= 0.80, declined >= 0.75, false declines <= 0.10.
+        // Not all are reached yet (see KNOWLEDGE-NOTES.md); these floors are today's figures so a
+        // change cannot lose ground unnoticed. Raise them as the figures improve.
+        Assert.True(japanese.RecallAt3 >= 0.89, $"recall@3 {japanese.RecallAt3:F3}");
+        Assert.True(japanese.AnswerContains >= 0.63, $"answer_contains {japanese.AnswerContains:F3}");
+        Assert.True(japanese.UnanswerableDeclined >= 0.58, $"declined {japanese.UnanswerableDeclined:F3}");
+        Assert.True(japanese.FalseDecline <= 0.10, $"false declines {japanese.FalseDecline:F3}");
     }
 
     [Fact]
