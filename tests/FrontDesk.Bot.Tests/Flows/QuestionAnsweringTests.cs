@@ -20,6 +20,7 @@ public sealed class QuestionAnsweringTests(TestDatabase db) : IClassFixture<Test
     [Theory]
     [InlineData("移住支援金は世帯でいくらもらえますか？", "100万円")]
     [InlineData("空き家バンクってどんな仕組み？", "空き家")]
+    [InlineData("区域外就学の手続きはどこに届け出ますか", "教育委員会に届け出")]
     public async Task A_question_gets_a_short_answer_with_its_sources(string question, string expected)
     {
         var user = "q-" + Guid.NewGuid().ToString("N")[..6];
