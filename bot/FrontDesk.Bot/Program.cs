@@ -1,8 +1,10 @@
 using FrontDesk.Bot.Conversations;
+using FrontDesk.Bot.Coordinators;
 using FrontDesk.Bot.Flows;
 using FrontDesk.Bot.Handoff;
 using FrontDesk.Bot.Infrastructure;
 using FrontDesk.Bot.Line;
+using FrontDesk.Bot.Staff;
 using FrontDesk.Bot.Terminal;
 using FrontDesk.Jobs;
 using FrontDesk.Jobs.Knowledge;
@@ -13,6 +15,8 @@ if (args is ["chat", .. var chatArgs])
     return await TerminalChat.RunAsync(chatArgs);
 if (args is ["line", .. var lineArgs])
     return await LineCommands.RunAsync(lineArgs);
+if (args is ["staff", .. var staffArgs])
+    return await StaffExtensions.RunCommandAsync(staffArgs);
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddDatabase();
@@ -24,14 +28,20 @@ builder.AddTurnDispatcher();
 builder.AddFlows();
 builder.AddHandoff();
 builder.AddLine();
+builder.AddStaff();
+builder.AddCoordinatorConsole();
 builder.Services.AddProblemDetails();
 
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
 app.MapHealth();
 app.MapJobsDashboard();
 app.MapLine();
+app.MapConsole();
 app.MapGet("/", () => Results.Redirect("/health/ready"));
 
 await app.RunAsync();

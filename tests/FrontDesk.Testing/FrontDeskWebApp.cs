@@ -23,7 +23,16 @@ public sealed class FrontDeskWebApp : WebApplicationFactory<Program>
         this.services = services;
         UseKestrel(0);
         StartServer();
+        using var probe = CreateClient();
+        ServerAddress = probe.BaseAddress!;
     }
+
+    /// <summary>Where Kestrel listens (http://127.0.0.1:port/).</summary>
+    public Uri ServerAddress { get; }
+
+    /// <summary>A client that keeps cookies like a browser and shows redirects instead of following them.</summary>
+    public HttpClient CreateBrowser() =>
+        new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new System.Net.CookieContainer() }) { BaseAddress = ServerAddress };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

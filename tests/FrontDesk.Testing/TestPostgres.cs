@@ -70,6 +70,7 @@ public static class TestPostgres
         builder.AddConversations();
         builder.AddFlows();
         builder.AddLine();
+        builder.Services.AddSchema("staff", typeof(FrontDesk.Bot.Staff.StaffAccounts).Assembly, "FrontDesk.Bot.Staff.Migrations");
         using var host = builder.Build();
         await host.Services.GetRequiredService<MigrationRunner>().MigrateAsync(CancellationToken.None);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => DropDatabaseAsync(name).GetAwaiter().GetResult();

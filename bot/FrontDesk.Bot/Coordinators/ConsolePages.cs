@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using FrontDesk.Bot.Handoff;
+
+namespace FrontDesk.Bot.Coordinators;
+
+/// <summary>Server-rendered console pages. Every piece of user or staff text goes through the HTML encoder.</summary>
+static class ConsolePages
+{
+    static readonly TimeZoneInfo Tokyo = TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo");
+
+    // Japanese stays readable in the page source; markup characters are still encoded.
+    static readonly HtmlEncoder Encoder = HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
+
+    static string E(string? text) => Encoder.Encode(text ?? "");
+
+    static string Local(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Tokyo).ToString("M/d HH:mm", CultureInfo.InvariantCulture);
+
+    public static string Layout(string title, string body, string? user = null, string? antiforgery = null, bool refresh = false) => $$"""
+        <!doctype html>
+        <html lang="ja"><head><meta charset="utf-8"><title>{{E(title)}} - FrontDesk</title>
+        {{(refresh ? "<meta http-equiv=\"refresh\" content=\"5\">" : "")}}
+        <style>
+          body{font-family:"Noto Sans CJK JP",sans-serif;margin:0;background:#f4f6f8;color:#111}
+          header{background:#0b4f6c;color:#fff;padding:.8rem 1.2rem;display:flex;justify-content:space-between;align-items:center}
+          header a,header button{color:#fff;background:none;border:1px solid #fff;border-radius:4px;padding:.3rem .8rem;cursor:pointer;text-decoration:none}
+          main{padding:1.2rem;max-width:70rem;margin:auto}
+          .card{background:#fff;border-radius:8px;padding:1rem;margin-bottom:1rem;box-shadow:0 1px 3px #0002}
+          .waiting{border-left:6px solid #d9480f}.active{border-left:6px solid #2b8a3e}
+          .line{margin:.3rem 0;white-space:pre-wrap}.in{color:#0b4f6c}.out{color:#444}.coord{color:#2b8a3e}
+          button.primary{background:#0b4f6c;color:#fff;border:0;border-radius:4px;padding:.5rem 1rem;font-size:1rem;cursor:pointer}
+          textarea{width:100%;min-height:5rem;font-size:1rem} .meta{color:#555;font-size:.9rem} .error{color:#c92a2a}
+        </style></head><body>
+        <header><strong>FrontDesk 相談員コンソール</strong>
+        {{(user is null ? "" : $"<form method=\"post\" action=\"/console/sign-out\"><span>{E(user)}</span> <input type=\"hidden\" name=\"__RequestVerificationToken\" value=\"{E(antiforgery)}\"><button>サインアウト</button></form>")}}
+        </header><main>{{body}}</main></body></html>
+        """;
+
+    public static string SignIn(string antiforgery, string? error) => Layout("サインイン", $"""
+        <div class="card"><h1>サインイン</h1>
+        {(error is null ? "" : $"<p class=\"error\">{E(error)}</p>")}
+        <form method="post" action="/console/sign-in">
+          <input type="hidden" name="__RequestVerificationToken" value="{E(antiforgery)}">
+          <p><label>ログインID<br><input name="login" autocomplete="username" required></label></p>
+          <p><label>パスワード<br><input name="password" type="password" autocomplete="current-password" required></label></p>
+          <button class="primary">サインイン</button>
+        </form></div>
+        """);
+
+    public static string Queue(IReadOnlyList<QueueItem> items, DateTimeOffset now, string user, string antiforgery)
+    {
+        var body = new StringBuilder("<h1>対応待ち・対応中の会話</h1>");
+        if (items.Count == 0)
+            body.Append("<p class=\"card\">対応待ちの会話はありません。</p>");
+        foreach (var item in items)
+        {
+            var waited = (int)(now - item.Handoff.RequestedAt).TotalMinutes;
+            var status = item.Handoff.Status == HandoffStatus.Waiting ? $"待機中 {waited}分" : $"対応中: {E(item.Handoff.Coordinator)}";
+            body.Append($"""
+                <div class="card {(item.Handoff.Status == HandoffStatus.Waiting ? "waiting" : "active")}">
+                <p><a href="/console/c/{Uri.EscapeDataString(item.Key)}"><strong>{E(ChannelName(item.Channel))}</strong> {E(item.Key)}</a>
+                · {status} · 理由: {E(ReasonName(item.Handoff.Reason))}</p>
+                {Profile(item.Profile)}
+                {string.Concat(item.Recent.Select(Line))}
+                </div>
+                """);
+        }
+        return Layout("対応待ち", body.ToString(), user, antiforgery, refresh: true);
+    }
+
+    public static string Conversation(string key, string channel, HandoffState? handoff, IReadOnlyDictionary<string, string> profile,
+        IReadOnlyList<TranscriptLine> lines, string user, string antiforgery, string? notice)
+    {
+        var form = (string action, string label, string extra) => $"""
+            <form method="post" action="/console/c/{Uri.EscapeDataString(key)}/{action}" style="display:inline">
+            <input type="hidden" name="__RequestVerificationToken" value="{E(antiforgery)}">{extra}<button class="primary">{label}</button></form>
+            """;
+        var actions = handoff switch
+        {
+            null => "<p>この会話はボットが対応しています。</p>",
+            { Status: HandoffStatus.Waiting } => form("claim", "担当する", ""),
+            { Status: HandoffStatus.Active } when handoff.Coordinator == user =>
+                form("reply", "送信", "<textarea name=\"text\" maxlength=\"2000\" required placeholder=\"利用者への返信\"></textarea><br>")
+                + " " + form("release", "待機列に戻す", "") + " " + form("close", "対応を終了してボットに戻す", ""),
+            _ => $"<p>{E(handoff.Coordinator)} さんが対応中です。</p>",
+        };
+        return Layout("会話", $"""
+            <p><a href="/console">← 一覧へ</a></p>
+            {(notice is null ? "" : $"<p class=\"card\">{E(notice)}</p>")}
+            <div class="card"><h1>{E(ChannelName(channel))} {E(key)}</h1>
+            {(handoff is null ? "" : $"<p class=\"meta\">理由: {E(ReasonName(handoff.Reason))} · 依頼 {Local(handoff.RequestedAt)}</p>")}
+            {Profile(profile)}</div>
+            <div class="card">{string.Concat(lines.Select(Line))}</div>
+            <div class="card">{actions}</div>
+            """, user, antiforgery);
+    }
+
+    static string Line(TranscriptLine line) =>
+        $"<p class=\"line {(line.Inbound ? "in" : line.FromCoordinator ? "coord" : "out")}\"><span class=\"meta\">{Local(line.At)} {(line.Inbound ? "利用者" : line.FromCoordinator ? "相談員" : "ボット")}</span> {E(line.Text)}</p>";
+
+    static string Profile(IReadOnlyDictionary<string, string> profile)
+    {
+        var intake = profile.Where(p => p.Key.StartsWith("intake.", StringComparison.Ordinal) && p.Key != "intake.completedAt").ToList();
+        return intake.Count == 0 ? "" : "<p class=\"meta\">事前質問: " + string.Join(" / ", intake.Select(p => E($"{p.Key[7..]}={p.Value}"))) + "</p>";
+    }
+
+    static string ChannelName(string channel) => channel switch { "line" => "LINE", "kiosk" => "キオスク", "terminal" => "端末", _ => channel };
+
+    static string ReasonName(string reason) => reason switch
+    {
+        "requested" => "利用者の希望", "kiosk" => "キオスクで呼び出し", "declined" => "ボットが回答できず", "emergency" => "緊急",
+        "complaint" => "苦情", "personal" => "個人的な事情", "application" => "本人の申請について", "frustrated" => "不満のサイン", _ => reason,
+    };
+}

@@ -1,0 +1,65 @@
+using System.Text.Json;
+using FrontDesk.Bot.Conversations;
+using FrontDesk.Bot.Handoff;
+using Npgsql;
+
+namespace FrontDesk.Bot.Coordinators;
+
+public sealed record QueueItem(string Key, string Channel, HandoffState Handoff, IReadOnlyDictionary<string, string> Profile, IReadOnlyList<TranscriptLine> Recent);
+
+public sealed record TranscriptLine(DateTimeOffset At, bool Inbound, string Text, bool FromCoordinator);
+
+/// <summary>What the console shows: handed-off conversations from the conversation state, and transcripts.</summary>
+public sealed class ConsoleQueries(NpgsqlDataSource db)
+{
+    public async Task<List<QueueItem>> QueueAsync(CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            select c.key, c.channel, c.state::text,
+                   coalesce((select json_agg(r order by r.id) from (
+                       select t.id, t.created_at, t.direction, t.activity from conversation.transcript t
+                       where t.conversation_key = c.key order by t.id desc limit 6) r), '[]')::text
+            from conversation.conversations c
+            where jsonb_typeof(c.state -> 'handoff') = 'object'
+            order by c.state -> 'handoff' ->> 'requestedAt'
+            """);
+        var items = new List<QueueItem>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var state = JsonSerializer.Deserialize<ConversationState>(reader.GetString(2), ConversationEngine.Json)!;
+            items.Add(new QueueItem(reader.GetString(0), reader.GetString(1), state.Handoff!, state.Profile, ReadLines(reader.GetString(3))));
+        }
+        return items;
+    }
+
+    public async Task<(ConversationState? State, List<TranscriptLine> Lines)> ConversationAsync(string key, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            select (select state::text from conversation.conversations where key = @key),
+                   coalesce((select json_agg(r order by r.id) from (
+                       select t.id, t.created_at, t.direction, t.activity from conversation.transcript t
+                       where t.conversation_key = @key order by t.id desc limit 200) r), '[]')::text
+            """);
+        cmd.Parameters.AddWithValue("key", key);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        var state = reader.IsDBNull(0) ? null : JsonSerializer.Deserialize<ConversationState>(reader.GetString(0), ConversationEngine.Json);
+        return (state, ReadLines(reader.GetString(1)));
+    }
+
+    static List<TranscriptLine> ReadLines(string json)
+    {
+        var lines = new List<TranscriptLine>();
+        foreach (var row in JsonDocument.Parse(json).RootElement.EnumerateArray())
+        {
+            var activity = row.GetProperty("activity").Deserialize<Activity>(ConversationEngine.Json)!;
+            var text = activity.Text ?? (activity.Kind == ActivityKind.Command ? $"[{activity.Name} {activity.Value}]" : $"[{activity.Name}]");
+            if (activity.Cards.Count > 0)
+                text += string.Concat(activity.Cards.Select(c => $"\n[{c.Title}] {c.Text}"));
+            lines.Add(new TranscriptLine(row.GetProperty("created_at").GetDateTimeOffset(), row.GetProperty("direction").GetString() == "i", text,
+                activity.ChannelData.TryGetValue("from", out var from) && from == "coordinator"));
+        }
+        return lines;
+    }
+}

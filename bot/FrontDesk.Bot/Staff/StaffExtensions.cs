@@ -1,0 +1,80 @@
+using FrontDesk.Knowledge.Database;
+using Microsoft.AspNetCore.Authentication.Cookies;
+
+namespace FrontDesk.Bot.Staff;
+
+public static class StaffExtensions
+{
+    public const string StaffPolicy = "staff";
+
+    /// <summary>Staff accounts, cookie sign-in for the console and the jobs dashboard, and antiforgery for their forms.</summary>
+    public static IHostApplicationBuilder AddStaff(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSchema("staff", typeof(StaffAccounts).Assembly, "FrontDesk.Bot.Staff.Migrations");
+        builder.Services.AddSingleton<StaffAccounts>();
+        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(o =>
+            {
+                o.LoginPath = "/console/sign-in";
+                o.LogoutPath = "/console/sign-out";
+                o.Cookie.Name = "frontdesk.staff";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.ExpireTimeSpan = TimeSpan.FromHours(10);
+                o.SlidingExpiration = true;
+            });
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(StaffPolicy, p => p.RequireAuthenticatedUser().RequireRole(StaffAccounts.Roles));
+        builder.Services.AddAntiforgery(o => o.Cookie.Name = "frontdesk.af");
+        return builder;
+    }
+
+    /// <summary>`staff add LOGIN --name NAME --role coordinator|admin`; the password comes from FRONTDESK_STAFF_PASSWORD or is asked for.</summary>
+    public static async Task<int> RunCommandAsync(string[] args)
+    {
+        if (args is not ["add", var login, .. var rest] || login.StartsWith('-'))
+        {
+            Console.Error.WriteLine("Usage: staff add LOGIN --name \"DISPLAY NAME\" --role coordinator|admin   (password: FRONTDESK_STAFF_PASSWORD or prompt)");
+            return 2;
+        }
+        var builder = Host.CreateApplicationBuilder(rest);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddDatabase();
+        builder.Services.AddSchema("staff", typeof(StaffAccounts).Assembly, "FrontDesk.Bot.Staff.Migrations");
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<StaffAccounts>();
+        using var host = builder.Build();
+        await host.Services.GetRequiredService<MigrationRunner>().MigrateAsync(CancellationToken.None);
+
+        var password = Environment.GetEnvironmentVariable("FRONTDESK_STAFF_PASSWORD") ?? ReadHidden("Password (12+ characters): ");
+        try
+        {
+            var member = await host.Services.GetRequiredService<StaffAccounts>().AddAsync(
+                login, builder.Configuration["name"] ?? login, builder.Configuration["role"] ?? "coordinator", password, CancellationToken.None);
+            Console.WriteLine($"Added {member.Role} '{member.Login}' ({member.DisplayName}).");
+            return 0;
+        }
+        catch (Exception e) when (e is ArgumentException or Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
+        {
+            Console.Error.WriteLine(e is ArgumentException ? e.Message : $"A staff member '{login}' already exists.");
+            return 1;
+        }
+    }
+
+    static string ReadHidden(string prompt)
+    {
+        Console.Write(prompt);
+        if (Console.IsInputRedirected)
+            return Console.ReadLine() ?? "";
+        var password = new System.Text.StringBuilder();
+        for (var key = Console.ReadKey(intercept: true); key.Key != ConsoleKey.Enter; key = Console.ReadKey(intercept: true))
+        {
+            if (key.Key == ConsoleKey.Backspace && password.Length > 0)
+                password.Length--;
+            else if (!char.IsControl(key.KeyChar))
+                password.Append(key.KeyChar);
+        }
+        Console.WriteLine();
+        return password.ToString();
+    }
+}
