@@ -1,6 +1,7 @@
 using FrontDesk.Bot.Conversations;
 using FrontDesk.Bot.Flows;
 using FrontDesk.Bot.Infrastructure;
+using FrontDesk.Bot.Kiosk;
 using FrontDesk.Bot.Terminal;
 using FrontDesk.Jobs;
 using FrontDesk.Jobs.Knowledge;
@@ -18,6 +19,7 @@ builder.AddKnowledgeJobs();
 builder.AddConversations();
 builder.AddTurnDispatcher();
 builder.AddFlows();
+builder.AddKiosk();
 builder.Services.AddProblemDetails();
 
 var app = builder.Build();
@@ -25,6 +27,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapHealth();
 app.MapJobsDashboard();
+app.MapKiosk();
 app.MapGet("/", () => Results.Redirect("/health/ready"));
 
 await app.RunAsync();

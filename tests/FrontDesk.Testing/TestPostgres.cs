@@ -1,5 +1,6 @@
 using FrontDesk.Bot.Conversations;
 using FrontDesk.Bot.Flows;
+using FrontDesk.Bot.Kiosk;
 using FrontDesk.Jobs;
 using FrontDesk.Knowledge.Database;
 using FrontDesk.Knowledge.Documents;
@@ -68,6 +69,7 @@ public static class TestPostgres
         builder.AddKnowledge(search: false);
         builder.AddConversations();
         builder.AddFlows();
+        builder.AddKiosk();
         using var host = builder.Build();
         await host.Services.GetRequiredService<MigrationRunner>().MigrateAsync(CancellationToken.None);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => DropDatabaseAsync(name).GetAwaiter().GetResult();

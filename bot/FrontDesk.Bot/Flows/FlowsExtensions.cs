@@ -3,6 +3,7 @@ using FrontDesk.Bot.Flows.Contact;
 using FrontDesk.Bot.Flows.Intake;
 using FrontDesk.Bot.Flows.Menu;
 using FrontDesk.Bot.Flows.Questions;
+using FrontDesk.Bot.Flows.Topics;
 
 namespace FrontDesk.Bot.Flows;
 
@@ -22,6 +23,7 @@ public static class FlowsExtensions
         services.AddSingleton<Interruption, HelpInterruption>();
         services.AddSingleton<Interruption, LanguageInterruption>();
         services.AddSingleton<Interruption, ContactInterruption>();
+        services.AddSingleton<Interruption, TopicInterruption>();
 
         services.AddSingleton<Flow, IntakeFlow>();
         services.AddSingleton(new MenuEntry(10, new("相談前の簡単な質問", "Quick questions"),
