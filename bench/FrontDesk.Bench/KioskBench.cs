@@ -54,8 +54,10 @@ public static class KioskBench
             Console.WriteLine("| measure | n | p50 ms | p95 ms | max ms |");
             Console.WriteLine("|---|---:|---:|---:|---:|");
             Report($"tap → answer visible in the browser ({questions} questions, polling {PollingMs} ms)", await BrowserAsync(baseUrl, questions));
-            Report($"post → bot activity, {conversations} concurrent conversations, polling {PollingMs} ms", await DirectLineAsync(http, conversations, turns, webSocket: false));
-            Report($"post → bot activity, {conversations} concurrent conversations, WebSocket stream", await DirectLineAsync(http, conversations, turns, webSocket: true));
+            var think = TimeSpan.FromSeconds(3);
+            Report($"post → bot activity, {conversations} concurrent conversations, a question 3 s after each answer, polling {PollingMs} ms", await DirectLineAsync(http, conversations, turns, webSocket: false, think));
+            Report($"post → bot activity, {conversations} concurrent conversations, a question 3 s after each answer, WebSocket", await DirectLineAsync(http, conversations, turns, webSocket: true, think));
+            Report($"post → bot activity, {conversations} concurrent conversations, back-to-back (saturation), polling {PollingMs} ms", await DirectLineAsync(http, conversations, turns, webSocket: false, TimeSpan.Zero));
             return 0;
         }
         finally
@@ -215,14 +217,15 @@ public static class KioskBench
         throw new TimeoutException("no reply within 20 s");
     }
 
-    static async Task<Result> DirectLineAsync(HttpClient http, int conversations, int turns, bool webSocket)
+    /// <summary>Each conversation asks its questions one after another, waiting <paramref name="think"/> after each answer as a visitor reading it would.</summary>
+    static async Task<Result> DirectLineAsync(HttpClient http, int conversations, int turns, bool webSocket, TimeSpan think)
     {
         var all = await Task.WhenAll(Enumerable.Range(0, conversations).Select(i => Task.Run(async () =>
         {
             var c = await StartConversationAsync(http, i % Devices);
             var own = new List<double>(turns);
-            // Spread the conversations' first questions over a second, then each asks as soon as it has its answer.
-            await Task.Delay(1000 * i / conversations);
+            // Spread the conversations' first questions over the think time (at least a second).
+            await Task.Delay(Math.Max(1000, (int)think.TotalMilliseconds) * i / conversations);
             if (!webSocket)
             {
                 string? watermark = null;
@@ -230,6 +233,7 @@ public static class KioskBench
                 {
                     var reply = await AskByPollingAsync(http, c, Questions[(i + t) % Questions.Length], watermark);
                     own.Add(reply.Milliseconds);
+                    await Task.Delay(think);
                 }
                 return own;
             }
@@ -254,6 +258,7 @@ public static class KioskBench
                         break;
                 }
                 own.Add(clock.Elapsed.TotalMilliseconds);
+                await Task.Delay(think);
             }
             await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
             return own;

@@ -171,7 +171,7 @@ function render(s: Session) {
 function sendCommand(cmd: string, arg: string | undefined, displayText: string) {
   const s = session;
   if (!s) return;
-  const send = () => s.store.dispatch({ type: 'WEB_CHAT/SEND_MESSAGE_BACK', payload: { displayText, value: { cmd, arg } } });
+  const send = () => s.store.dispatch({ type: 'WEB_CHAT/SEND_MESSAGE_BACK', payload: { displayText, text: displayText, value: { cmd, arg } } });
   if (s.online) send();
   else s.pending.push(send);
 }

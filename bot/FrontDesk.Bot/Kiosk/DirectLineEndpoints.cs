@@ -165,6 +165,7 @@ public static partial class DirectLineEndpoints
         {
             while (!closed.IsCancellationRequested)
             {
+                var change = conversations.NextChange(id);
                 var (activities, last) = await conversations.ReadAsync(id, after, closed.Token);
                 if (activities.Count > 0)
                 {
@@ -172,9 +173,10 @@ public static partial class DirectLineEndpoints
                     await socket.SendAsync(Encoding.UTF8.GetBytes(ActivitySet(activities, last)), WebSocketMessageType.Text, true, closed.Token);
                     continue;
                 }
-                if (await conversations.FindAsync(id, closed.Token) is not { EndedAt: null })
+                // Quiet for a second: look whether the conversation ended (possibly on another host).
+                if (!await conversations.WaitAsync(change, TimeSpan.FromSeconds(1), closed.Token)
+                    && await conversations.FindAsync(id, closed.Token) is not { EndedAt: null })
                     break;
-                await conversations.WaitForChangeAsync(id, TimeSpan.FromSeconds(1), closed.Token);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException)

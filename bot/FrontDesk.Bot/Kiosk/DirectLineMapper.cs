@@ -143,11 +143,13 @@ public static class DirectLineMapper
 
     static JsonObject Action(CardAction action) => action.Kind switch
     {
-        // messageBack shows the button's title as the visitor's bubble and sends the command as its value.
+        // messageBack sends the command as its value; the title goes along as text so Web Chat shows it as the
+        // visitor's bubble. A value carrying a command wins over the text when it comes back.
         CardActionKind.Command => new JsonObject
         {
             ["type"] = "messageBack",
             ["title"] = action.Title,
+            ["text"] = action.Title,
             ["displayText"] = action.Title,
             ["value"] = CommandValue(action.Value, action.CommandArgument),
         },

@@ -121,16 +121,24 @@ public sealed class KioskConversations(NpgsqlDataSource db, TimeProvider time)
         return (list, last);
     }
 
-    /// <summary>Completes when something is appended on this host, or after the timeout (other hosts are seen then).</summary>
-    public async Task WaitForChangeAsync(string id, TimeSpan timeout, CancellationToken ct)
+    /// <summary>
+    /// A task that completes at the next append or end on this host. Take it before reading, so an append between
+    /// the read and the wait is not missed; other hosts' appends are seen when the wait times out.
+    /// </summary>
+    public Task NextChange(string id) =>
+        waiters.GetOrAdd(id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+    /// <summary>True when the change came, false when the timeout passed first.</summary>
+    public async Task<bool> WaitAsync(Task change, TimeSpan timeout, CancellationToken ct)
     {
-        var waiter = waiters.GetOrAdd(id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         try
         {
-            await waiter.Task.WaitAsync(timeout, time, ct);
+            await change.WaitAsync(timeout, time, ct);
+            return true;
         }
         catch (TimeoutException)
         {
+            return false;
         }
     }
 
