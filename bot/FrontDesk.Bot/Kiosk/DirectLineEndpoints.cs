@@ -134,13 +134,19 @@ public static partial class DirectLineEndpoints
 
     static async Task<IResult> GetActivitiesAsync(string id, string? watermark, HttpContext http, KioskConversations conversations, KioskTokens tokens, CancellationToken ct)
     {
-        var (_, failure) = await AuthorizeAsync(http, id, conversations, tokens, ct);
+        // Polled several times a second per kiosk: the token is checked here and the conversation in the read itself.
+        var (_, failure) = await AuthorizeAsync(http, id, conversations, tokens, ct, lookUp: false);
         if (failure is not null)
             return failure;
         if (!TryParseWatermark(watermark, out var after))
             return Error(StatusCodes.Status400BadRequest, "BadArgument", "The watermark is not one this server issued.");
-        var (activities, last) = await conversations.ReadAsync(id, after, ct);
-        return Results.Text(ActivitySet(activities, last), "application/json; charset=utf-8");
+        var (state, activities, last) = await conversations.PollAsync(id, after, ct);
+        return state switch
+        {
+            KioskConversations.LogState.Missing => Error(StatusCodes.Status404NotFound, "NotFound", "Unknown conversation."),
+            KioskConversations.LogState.Ended => Error(StatusCodes.Status403Forbidden, "TokenRevoked", "This conversation has ended."),
+            _ => Results.Text(ActivitySet(activities, last), "application/json; charset=utf-8"),
+        };
     }
 
     /// <summary>The WebSocket stream: ActivitySet frames as activities arrive. The token travels in the URL because browsers cannot set headers on a WebSocket.</summary>
@@ -230,7 +236,7 @@ public static partial class DirectLineEndpoints
 
     /// <summary>Checks the bearer token (or the stream's URL token): signed by us, unexpired, for this conversation, and the conversation still open.</summary>
     public static async Task<(KioskToken? Token, IResult? Failure)> AuthorizeAsync(HttpContext http, string? conversationId,
-        KioskConversations conversations, KioskTokens tokens, CancellationToken ct, string? urlToken = null)
+        KioskConversations conversations, KioskTokens tokens, CancellationToken ct, string? urlToken = null, bool lookUp = true)
     {
         switch (tokens.Check(urlToken ?? Bearer(http), out var token))
         {
@@ -243,6 +249,8 @@ public static partial class DirectLineEndpoints
         }
         if (conversationId is not null && !string.Equals(conversationId, token!.ConversationId, StringComparison.Ordinal))
             return (null, Error(StatusCodes.Status403Forbidden, "BadToken", "The token is not valid for this conversation."));
+        if (!lookUp)
+            return (token, null);
         var conversation = await conversations.FindAsync(token!.ConversationId, ct);
         if (conversation is null)
             return (null, Error(StatusCodes.Status404NotFound, "NotFound", "Unknown conversation."));

@@ -100,6 +100,38 @@ public sealed class KioskConversations(NpgsqlDataSource db, TimeProvider time)
 
     public static string ActivityId(string conversationId, int seq) => $"{conversationId}|{seq:D7}";
 
+    public enum LogState { Open, Ended, Missing }
+
+    /// <summary>The poll's one round trip: whether the conversation is open and, if so, its activities after the watermark.</summary>
+    public async Task<(LogState State, List<string> Activities, int Watermark)> PollAsync(string id, int watermark, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            select c.ended_at is not null, a.seq, a.activity::text
+            from kiosk.conversations c
+            left join lateral (
+                select seq, activity from kiosk.activities
+                where conversation_id = c.id and seq > $2 order by seq limit $3) a on c.ended_at is null
+            where c.id = $1
+            order by a.seq
+            """);
+        cmd.Parameters.Add(new() { Value = id });
+        cmd.Parameters.Add(new() { Value = watermark });
+        cmd.Parameters.Add(new() { Value = PageSize });
+        var list = new List<string>();
+        var last = watermark;
+        var state = LogState.Missing;
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            state = reader.GetBoolean(0) ? LogState.Ended : LogState.Open;
+            if (reader.IsDBNull(1))
+                continue;
+            last = reader.GetInt32(1);
+            list.Add(reader.GetString(2));
+        }
+        return (state, list, last);
+    }
+
     /// <summary>Activities after the watermark, oldest first, as raw JSON, and the new watermark.</summary>
     public async Task<(List<string> Activities, int Watermark)> ReadAsync(string id, int watermark, CancellationToken ct)
     {

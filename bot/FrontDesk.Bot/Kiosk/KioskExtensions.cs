@@ -1,4 +1,5 @@
 using FrontDesk.Bot.Conversations;
+using FrontDesk.Jobs;
 using FrontDesk.Knowledge.Database;
 using Microsoft.Extensions.Options;
 
@@ -23,6 +24,8 @@ public static partial class KioskExtensions
         services.AddSingleton<IChannelSender, KioskSender>();
         // After the engine's own middleware: a code is recognised only in a clean, non-empty message.
         services.AddSingleton<ITurnMiddleware, ContinuationCodeMiddleware>();
+        services.AddTransient<KioskCleanupJob>();
+        services.AddRecurringJob<KioskCleanupJob>(KioskCleanupJob.JobId, JobQueues.Bot, "*/10 * * * *", j => j.RunAsync(CancellationToken.None));
         return builder;
     }
 
