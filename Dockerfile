@@ -5,12 +5,22 @@ COPY . .
 RUN dotnet publish bot/FrontDesk.Bot -c Release -o /out/bot \
  && dotnet publish jobs/FrontDesk.Jobs -c Release -o /out/jobs
 
+# The kiosk page (kiosk/, Vite + Web Chat), served by the web host at /kiosk.
+FROM node:20-bookworm-slim AS kiosk
+WORKDIR /kiosk
+COPY kiosk/package.json kiosk/package-lock.json kiosk/.npmrc ./
+RUN npm ci --no-audit --no-fund
+COPY kiosk/ ./
+RUN npm run build
+
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS bot
 WORKDIR /app
 COPY --from=build /out/bot .
 COPY knowledge/content /app/content
+COPY --from=kiosk /kiosk/dist ./kiosk
 ENV ASPNETCORE_URLS=http://0.0.0.0:8080 \
     TZ=Asia/Tokyo \
+    Kiosk__PageFolder=/app/kiosk \
     Knowledge__Sources__0__Name=articles \
     Knowledge__Sources__0__Folder=/app/content/articles \
     Knowledge__SynonymsPath=/app/content/synonyms.txt

@@ -6,6 +6,7 @@ return args switch
     ["eval", .. var rest] => await KnowledgeEval.RunAsync(rest),
     ["search", .. var rest] => await SearchBench.RunAsync(rest),
     ["line", .. var rest] => await LineBench.RunAsync(rest),
+    ["kiosk", .. var rest] => await KioskBench.RunAsync(rest),
     _ => Usage(),
 };
 
@@ -13,5 +14,6 @@ static int Usage()
 {
     Console.Error.WriteLine("Usage: FrontDesk.Bench engine [--turns N] [--conversations N] | search [PASSAGES] | eval --corpus DIR --questions FILE [--json] [--baseline]");
     Console.Error.WriteLine("       FrontDesk.Bench line [--senders N] [--webhooks N] [--seconds N] [--rate N]");
+    Console.Error.WriteLine("       FrontDesk.Bench kiosk [--questions N] [--conversations N] [--turns N]");
     return 2;
 }

@@ -5,6 +5,7 @@ using FrontDesk.Bot.Handoff;
 using FrontDesk.Bot.Infrastructure;
 using FrontDesk.Bot.Line;
 using FrontDesk.Bot.Staff;
+using FrontDesk.Bot.Kiosk;
 using FrontDesk.Bot.Terminal;
 using FrontDesk.Jobs;
 using FrontDesk.Jobs.Knowledge;
@@ -30,6 +31,7 @@ builder.AddHandoff();
 builder.AddLine();
 builder.AddStaff();
 builder.AddCoordinatorConsole();
+builder.AddKiosk();
 builder.Services.AddProblemDetails();
 
 var app = builder.Build();
@@ -42,6 +44,7 @@ app.MapHealth();
 app.MapJobsDashboard();
 app.MapLine();
 app.MapConsole();
+app.MapKiosk();
 app.MapGet("/", () => Results.Redirect("/health/ready"));
 
 await app.RunAsync();

@@ -1,6 +1,7 @@
 using FrontDesk.Bot.Conversations;
 using FrontDesk.Bot.Flows;
 using FrontDesk.Bot.Line;
+using FrontDesk.Bot.Kiosk;
 using FrontDesk.Jobs;
 using FrontDesk.Knowledge.Database;
 using FrontDesk.Knowledge.Documents;
@@ -71,6 +72,7 @@ public static class TestPostgres
         builder.AddFlows();
         builder.AddLine();
         builder.Services.AddSchema("staff", typeof(FrontDesk.Bot.Staff.StaffAccounts).Assembly, "FrontDesk.Bot.Staff.Migrations");
+        builder.AddKiosk();
         using var host = builder.Build();
         await host.Services.GetRequiredService<MigrationRunner>().MigrateAsync(CancellationToken.None);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => DropDatabaseAsync(name).GetAwaiter().GetResult();

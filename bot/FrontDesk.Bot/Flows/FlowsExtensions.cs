@@ -2,6 +2,7 @@ using FrontDesk.Bot.Conversations;
 using FrontDesk.Bot.Flows.Intake;
 using FrontDesk.Bot.Flows.Menu;
 using FrontDesk.Bot.Flows.Questions;
+using FrontDesk.Bot.Flows.Topics;
 
 namespace FrontDesk.Bot.Flows;
 

@@ -1,47 +1,50 @@
 using FrontDesk.Bot.Conversations;
+using FrontDesk.Bot.Flows.Menu;
 
 namespace FrontDesk.Bot.Flows.Topics;
 
 /// <summary>
-/// "topic" commands from the LINE rich menu (and later kiosk tiles): a short description of what the desk can tell
-/// about the topic and an invitation to ask. The topic flows themselves come with the knowledge base.
+/// The rich-menu and kiosk tiles for topics that have no flow of their own yet: a short description and example
+/// questions the knowledge base can answer with sources.
 /// </summary>
-public sealed class TopicInterruption : Interruption
+public sealed class TopicInterruption(MainMenu menu) : Interruption
 {
-    public override string Command => Commands.Topic;
+    public const string CommandName = "topic";
+
+    public override string Command => CommandName;
     public override IReadOnlyList<string> Triggers { get; } = [];
 
-    static readonly Dictionary<string, (LocalText About, LocalText Example)> Topics = new()
+    sealed record Topic(LocalText Description, LocalText[] Examples);
+
+    static readonly Dictionary<string, Topic> Topics = new(StringComparer.Ordinal)
     {
-        ["support"] = (
-            new("移住・二地域居住の支援制度についてご案内します。移住支援金、お試し滞在や交通費の補助など、制度ごとに条件と対象の年度があります。",
-                "I can tell you about support for moving or living in two places: relocation grants, trial stays, travel-cost support and more. Each has its own conditions and fiscal year."),
-            new("例：「移住支援金の条件を教えて」", "For example: \"What are the conditions for the relocation grant?\"")),
-        ["akiya"] = (
-            new("空き家バンクは、市町村が空き家を紹介するしくみです。探し方や利用の流れをご案内します。",
-                "Vacant-house banks are how municipalities introduce empty houses. I can explain how to search and how the process works."),
-            new("例：「空き家バンクの使い方を教えて」", "For example: \"How do I use a vacant-house bank?\"")),
-        ["school"] = (
-            new("お子さまの学校や保育についてご案内します。転校や区域外就学、体験入学、保育園の入園などです。",
-                "I can tell you about schools and childcare: changing schools, attending a school outside your district, trial enrolment and nursery places."),
-            new("例：「二地域居住のとき、子どもの学校はどうなりますか？」", "For example: \"Which school can my child attend if we live in two places?\"")),
-        ["furusato"] = (
-            new("ふるさと住民登録は、住んでいない地域と継続的に関わる方を登録する、国が準備中の新しい制度です。わかっている範囲でご案内します。",
-                "Furusato resident registration is a new national scheme in preparation for people who keep ties with a region they do not live in. I can tell you what is known so far."),
-            new("例：「ふるさと住民登録とは何ですか？」", "For example: \"What is furusato resident registration?\"")),
+        ["support"] = new(
+            new("移住・二地域居住の支援についてご案内します。移住支援金や、お試し移住の交通費の補助など、国や自治体の制度があります。気になることを、そのまま質問として入力してください。",
+                "Here is how we support moving to the region or living in two places: relocation grants, help with travel for trial stays and more. Please type your question."),
+            [new("移住支援金はいくらもらえますか？", "How much is the relocation grant?"), new("二地域居住の支援制度を教えてください", "What support is there for dual residence?")]),
+        ["akiya"] = new(
+            new("空き家バンクは、市町村が地域の空き家の情報を集めて紹介する仕組みです。探し方や利用の流れなど、知りたいことを入力してください。",
+                "Vacant-house banks (空き家バンク) are lists of empty homes that municipalities publish. Please type what you would like to know."),
+            [new("空き家バンクってどんな仕組み？", "How does the vacant-house bank work?")]),
+        ["school"] = new(
+            new("お子さんの学校や保育についてご案内します。二地域居住中の通学（区域外就学など）や、保育園の一時利用などについて、知りたいことを入力してください。",
+                "Here is help with schools and childcare, such as schooling while living in two places or short childcare stays. Please type your question."),
+            [new("区域外就学とは何ですか？", "What is schooling outside the home district?"), new("保育園留学について教えてください", "Tell me about childcare stays")]),
+        ["furusato"] = new(
+            new("ふるさと住民登録は、住んでいない地域とも継続的に関わる人を登録する、国が準備中の新しい制度です。知りたいことを入力してください。",
+                "Furusato resident registration is a new national scheme in preparation for people who keep ties with a region they do not live in. Please type your question."),
+            [new("ふるさと住民登録とは何ですか？", "What is furusato resident registration?")]),
     };
 
     public override Task RunAsync(TurnContext turn, CancellationToken ct)
     {
-        if (turn.Inbound.Value is { } key && Topics.TryGetValue(key, out var topic))
+        var value = turn.Inbound.Kind == ActivityKind.Command ? turn.Inbound.Value : null;
+        if (value is null || !Topics.TryGetValue(value, out var topic))
         {
-            turn.Say(
-                $"{topic.About.Ja}\nご質問を文字で入力してください。\n{topic.Example.Ja}",
-                $"{topic.About.En}\nPlease type your question.\n{topic.Example.En}",
-                BotTexts.MenuButton(turn), CardAction.Command(turn.T("相談員と話す", "Talk to a coordinator"), Commands.Contact));
+            menu.Show(turn);
             return Task.CompletedTask;
         }
-        turn.Say("ご質問を文字で入力してください。", "Please type your question.", BotTexts.MenuButton(turn));
+        turn.Say(topic.Description, [.. topic.Examples.Select(e => CardAction.Say(turn.T(e))), BotTexts.MenuButton(turn)]);
         return Task.CompletedTask;
     }
 }

@@ -1,0 +1,182 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace FrontDesk.Bot.Kiosk;
+
+public sealed record KioskConversation(string Id, string Device, DateTimeOffset? StartedAt, DateTimeOffset? EndedAt, int LastSeq);
+
+/// <summary>Kiosk conversations and their activity logs in the kiosk schema; the watermark is the sequence number.</summary>
+public sealed class KioskConversations(NpgsqlDataSource db, TimeProvider time)
+{
+    public const int PageSize = 100;
+    readonly ConcurrentDictionary<string, TaskCompletionSource> waiters = new(StringComparer.Ordinal);
+
+    public async Task<string> CreateAsync(string device, CancellationToken ct)
+    {
+        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        await using var cmd = db.CreateCommand("insert into kiosk.conversations (id, device, created_at) values ($1, $2, $3)");
+        cmd.Parameters.Add(new() { Value = id });
+        cmd.Parameters.Add(new() { Value = device });
+        cmd.Parameters.Add(new() { Value = time.GetUtcNow() });
+        await cmd.ExecuteNonQueryAsync(ct);
+        return id;
+    }
+
+    public async Task<KioskConversation?> FindAsync(string id, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("select id, device, started_at, ended_at, last_seq from kiosk.conversations where id = $1");
+        cmd.Parameters.Add(new() { Value = id });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+            return null;
+        return new KioskConversation(reader.GetString(0), reader.GetString(1),
+            reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2),
+            reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3),
+            reader.GetInt32(4));
+    }
+
+    /// <summary>True only for the first caller: the one that should greet.</summary>
+    public async Task<bool> MarkStartedAsync(string id, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("update kiosk.conversations set started_at = $2 where id = $1 and started_at is null and ended_at is null");
+        cmd.Parameters.Add(new() { Value = id });
+        cmd.Parameters.Add(new() { Value = time.GetUtcNow() });
+        return await cmd.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    /// <summary>Ends the conversation, which revokes its tokens, and drops its activity log from the kiosk's reach.</summary>
+    public async Task<bool> EndAsync(string id, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var batch = new NpgsqlBatch(conn)
+        {
+            BatchCommands =
+            {
+                new("update kiosk.conversations set ended_at = $2 where id = $1 and ended_at is null") { Parameters = { new() { Value = id }, new() { Value = time.GetUtcNow() } } },
+                new("delete from kiosk.activities where conversation_id = $1") { Parameters = { new() { Value = id } } },
+            },
+        };
+        await batch.ExecuteNonQueryAsync(ct);
+        var ended = batch.BatchCommands[0].RecordsAffected == 1;
+        Signal(id);
+        return ended;
+    }
+
+    /// <summary>
+    /// Appends activities to an open conversation's log, giving each the next sequence number and the id
+    /// "{conversation}|{seq}". Returns the ids, or an empty list when the conversation has ended.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> AppendAsync(string id, IReadOnlyList<JsonObject> activities, CancellationToken ct)
+    {
+        if (activities.Count == 0)
+            return [];
+        await using var cmd = db.CreateCommand("""
+            with c as (
+                update kiosk.conversations set last_seq = last_seq + cardinality($2::jsonb[])
+                where id = $1 and ended_at is null
+                returning last_seq - cardinality($2::jsonb[]) as base)
+            insert into kiosk.activities (conversation_id, seq, activity, created_at)
+            select $1, c.base + t.n,
+                   t.a || jsonb_build_object('id', $1 || '|' || lpad((c.base + t.n)::text, 7, '0')),
+                   $3
+            from c, unnest($2::jsonb[]) with ordinality as t(a, n)
+            order by t.n
+            returning seq
+            """);
+        cmd.Parameters.Add(new() { Value = id });
+        cmd.Parameters.Add(new() { Value = activities.Select(a => a.ToJsonString()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        cmd.Parameters.Add(new() { Value = time.GetUtcNow() });
+        var ids = new List<string>(activities.Count);
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct))
+                ids.Add(ActivityId(id, reader.GetInt32(0)));
+        ids.Sort(StringComparer.Ordinal);
+        Signal(id);
+        return ids;
+    }
+
+    public static string ActivityId(string conversationId, int seq) => $"{conversationId}|{seq:D7}";
+
+    public enum LogState { Open, Ended, Missing }
+
+    /// <summary>The poll's one round trip: whether the conversation is open and, if so, its activities after the watermark.</summary>
+    public async Task<(LogState State, List<string> Activities, int Watermark)> PollAsync(string id, int watermark, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            select c.ended_at is not null, a.seq, a.activity::text
+            from kiosk.conversations c
+            left join lateral (
+                select seq, activity from kiosk.activities
+                where conversation_id = c.id and seq > $2 order by seq limit $3) a on c.ended_at is null
+            where c.id = $1
+            order by a.seq
+            """);
+        cmd.Parameters.Add(new() { Value = id });
+        cmd.Parameters.Add(new() { Value = watermark });
+        cmd.Parameters.Add(new() { Value = PageSize });
+        var list = new List<string>();
+        var last = watermark;
+        var state = LogState.Missing;
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            state = reader.GetBoolean(0) ? LogState.Ended : LogState.Open;
+            if (reader.IsDBNull(1))
+                continue;
+            last = reader.GetInt32(1);
+            list.Add(reader.GetString(2));
+        }
+        return (state, list, last);
+    }
+
+    /// <summary>Activities after the watermark, oldest first, as raw JSON, and the new watermark.</summary>
+    public async Task<(List<string> Activities, int Watermark)> ReadAsync(string id, int watermark, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            select seq, activity::text from kiosk.activities
+            where conversation_id = $1 and seq > $2 order by seq limit $3
+            """);
+        cmd.Parameters.Add(new() { Value = id });
+        cmd.Parameters.Add(new() { Value = watermark });
+        cmd.Parameters.Add(new() { Value = PageSize });
+        var list = new List<string>();
+        var last = watermark;
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            last = reader.GetInt32(0);
+            list.Add(reader.GetString(1));
+        }
+        return (list, last);
+    }
+
+    /// <summary>
+    /// A task that completes at the next append or end on this host. Take it before reading, so an append between
+    /// the read and the wait is not missed; other hosts' appends are seen when the wait times out.
+    /// </summary>
+    public Task NextChange(string id) =>
+        waiters.GetOrAdd(id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+    /// <summary>True when the change came, false when the timeout passed first.</summary>
+    public async Task<bool> WaitAsync(Task change, TimeSpan timeout, CancellationToken ct)
+    {
+        try
+        {
+            await change.WaitAsync(timeout, time, ct);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    void Signal(string id)
+    {
+        if (waiters.TryRemove(id, out var waiter))
+            waiter.TrySetResult();
+    }
+}

@@ -1,0 +1,54 @@
+using FrontDesk.Bot.Conversations;
+using FrontDesk.Jobs;
+using FrontDesk.Knowledge.Database;
+using Microsoft.Extensions.Options;
+
+namespace FrontDesk.Bot.Kiosk;
+
+public static partial class KioskExtensions
+{
+    /// <summary>The kiosk channel: Direct Line for Web Chat, its sender, the continuation codes and their redeeming on every channel.</summary>
+    public static IHostApplicationBuilder AddKiosk(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<KioskOptions>()
+            .BindConfiguration(KioskOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSchema("kiosk", typeof(KioskExtensions).Assembly, "FrontDesk.Bot.Kiosk.Migrations");
+        services.AddSingleton<KioskTokens>();
+        services.AddSingleton<KioskDevices>();
+        services.AddSingleton<KioskConversations>();
+        services.AddSingleton<DeviceRateLimiter>();
+        services.AddSingleton<ContinuationCodes>();
+        services.AddSingleton<IChannelSender, KioskSender>();
+        // After the engine's own middleware: a code is recognised only in a clean, non-empty message.
+        services.AddSingleton<ITurnMiddleware, ContinuationCodeMiddleware>();
+        services.AddTransient<KioskCleanupJob>();
+        services.AddRecurringJob<KioskCleanupJob>(KioskCleanupJob.JobId, JobQueues.Bot, "*/10 * * * *", j => j.RunAsync(CancellationToken.None));
+        return builder;
+    }
+
+    /// <summary>Direct Line at /v3/directline, the page at /kiosk and the page's small API at /kiosk/api.</summary>
+    public static WebApplication MapKiosk(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<KioskOptions>>().Value;
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("FrontDesk.Bot.Kiosk");
+        if (app.Services.GetRequiredService<KioskDevices>().Count == 0)
+            LogNoDevices(logger);
+        if (app.Services.GetRequiredService<KioskTokens>().IsEphemeral)
+            LogEphemeralKey(logger);
+
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
+        app.MapDirectLine();
+        app.MapKioskPage(Path.GetFullPath(Path.Combine(app.Environment.ContentRootPath, options.PageFolder)), logger);
+        app.MapKioskApi();
+        return app;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Kiosk: no devices configured (Kiosk__Devices__0__Name / __Key); the kiosk channel refuses every device until one is")]
+    static partial void LogNoDevices(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Kiosk: no Kiosk__TokenSigningKey; conversation tokens are signed with a per-process key and end with this process")]
+    static partial void LogEphemeralKey(ILogger logger);
+}
