@@ -1,9 +1,11 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using FrontDesk.Bot.Line;
 using FrontDesk.FakeLine;
 using FrontDesk.Testing;
 using FrontDesk.Testing.FakeLine;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FrontDesk.Bot.Tests.Line;
 
@@ -127,5 +129,24 @@ public sealed class LineWebhookTests(TestDatabase db) : IClassFixture<TestDataba
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("Line__ChannelSecret", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task The_client_reads_a_profile_and_the_retention_job_forgets_old_event_ids()
+    {
+        await using var bot = await LineBot.StartAsync(db.ConnectionString);
+        var user = LineEvents.NewUserId();
+        var profile = await bot.App.Services.GetRequiredService<LineMessagingClient>().GetProfileAsync(user, CancellationToken.None);
+        Assert.Equal(user, profile?.UserId);
+        Assert.False(string.IsNullOrEmpty(profile?.DisplayName));
+
+        await db.ExecuteAsync("""
+            insert into line.inbox (webhook_event_id, event_type, mode, is_redelivery, outcome, event_at, received_at)
+            values ('OLD-EVENT', 'message', 'active', false, 'queued', now() - interval '40 days', now() - interval '40 days'),
+                   ('NEW-EVENT', 'message', 'active', false, 'queued', now(), now())
+            """);
+        await bot.App.Services.GetRequiredService<LineInboxRetentionJob>().RunAsync(CancellationToken.None);
+        Assert.Equal(0, await InboxRowsAsync("OLD-EVENT"));
+        Assert.Equal(1, await InboxRowsAsync("NEW-EVENT"));
     }
 }
