@@ -5,7 +5,11 @@ using Microsoft.Extensions.Logging;
 
 namespace FrontDesk.Bot.Line;
 
-/// <summary>What a webhook event means for FrontDesk: an activity for the engine, a follow-state change, or nothing.</summary>
+/// <summary>
+/// What a webhook event means for FrontDesk: an activity for the engine, a follow-state change (Following: true for
+/// follow, false for unfollow, 1:1 chats only), or nothing. Outcome is what line.inbox records: queued, recorded,
+/// standby or ignored.
+/// </summary>
 public sealed record LineEvent(
     string WebhookEventId,
     string Type,
@@ -14,7 +18,6 @@ public sealed record LineEvent(
     DateTimeOffset At,
     ConversationAddress? Address,
     Activity? Activity,
-    /// <summary>true for follow, false for unfollow (1:1 chats only).</summary>
     bool? Following,
     string Outcome);
 
