@@ -43,7 +43,7 @@ public sealed partial class LineEventMapper(TimeProvider time, ILogger<LineEvent
         var mode = Str(e, "mode") == "standby" ? "standby" : "active";
         var redelivery = e.TryGetProperty("deliveryContext", out var dc) && dc.ValueKind == JsonValueKind.Object
             && dc.TryGetProperty("isRedelivery", out var r) && r.ValueKind == JsonValueKind.True;
-        var at = e.TryGetProperty("timestamp", out var ts) && ts.TryGetInt64(out var ms) && ms > 0 && ms < 32503680000000
+        var at = e.TryGetProperty("timestamp", out var ts) && ts.ValueKind == JsonValueKind.Number && ts.TryGetInt64(out var ms) && ms > 0 && ms < 32503680000000
             ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
             : time.GetUtcNow();
         var (address, chat) = Source(e);
@@ -121,8 +121,9 @@ public sealed partial class LineEventMapper(TimeProvider time, ILogger<LineEvent
         return id is { Length: > 0 and <= 64 } ? (new ConversationAddress(LineChannel.Name, id), chat) : (null, null);
     }
 
+    /// <summary>A string property, or null when it is missing, not a string, or the element is not an object at all.</summary>
     static string? Str(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "LINE webhook event of unknown type {Type} ignored (logged once per type)")]
     partial void LogUnknownType(string type);

@@ -105,8 +105,21 @@ public sealed class LineWebhookTests(TestDatabase db) : IClassFixture<TestDataba
         var noSource = bot.Events.Text(user, "誰？");
         noSource.Remove("source");
         var text = bot.Events.Text(user, "こんにちは");
+        // Fields of the wrong JSON type: ignored, never a 500.
+        var postbackString = bot.Events.Base("postback", user, null, "active");
+        postbackString["postback"] = "c=menu";
+        var unsendNumber = bot.Events.Base("unsend", user, null, "active");
+        unsendNumber["unsend"] = 42;
+        var messageArray = bot.Events.Base("message", user, null, "active");
+        messageArray["message"] = new JsonArray(1, 2);
+        var sourceString = bot.Events.Base("follow", user, null, "active");
+        sourceString["source"] = "user";
+        sourceString["timestamp"] = "yesterday";
+        sourceString["deliveryContext"] = "again";
 
-        using (var response = await bot.SendAsync(edited, noMessage, noId, join, noSource, text))
+        using (var response = await bot.SendAsync(edited, noMessage, noId, join, noSource, postbackString, unsendNumber, messageArray, sourceString, text))
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using (var response = await bot.Line.PostWebhookAsync("{\"events\":[1,\"x\",null,[]]}"u8.ToArray(), bot.Line.Sign("{\"events\":[1,\"x\",null,[]]}"u8)))
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
         var replies = await bot.TextsToAsync(user);
