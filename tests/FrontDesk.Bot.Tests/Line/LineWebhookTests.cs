@@ -162,4 +162,46 @@ public sealed class LineWebhookTests(TestDatabase db) : IClassFixture<TestDataba
         Assert.Equal(0, await InboxRowsAsync("OLD-EVENT"));
         Assert.Equal(1, await InboxRowsAsync("NEW-EVENT"));
     }
+
+    [Fact]
+    public async Task Three_hundred_randomly_damaged_events_never_cause_a_server_error()
+    {
+        await using var bot = await LineBot.StartAsync(db.ConnectionString);
+        var random = new Random(7);
+        JsonNode?[] replacements = [null, 0, -1, 1e300, "", "x", true, new JsonArray(), new JsonObject(), new JsonArray(1, "a")];
+        for (var i = 0; i < 300; i++)
+        {
+            var user = LineEvents.NewUserId();
+            var e = (i % 6) switch
+            {
+                0 => bot.Events.Text(user, "こんにちは"),
+                1 => bot.Events.Postback(user, "c=topic&v=akiya"),
+                2 => bot.Events.Follow(user),
+                3 => bot.Events.Unfollow(user),
+                4 => bot.Events.Unsend(user, "123"),
+                _ => bot.Events.Sticker(user),
+            };
+            // Damage one field somewhere in the event: remove it or give it a value of another type.
+            var objects = new List<JsonObject>();
+            void Collect(JsonNode? node)
+            {
+                if (node is JsonObject o)
+                {
+                    objects.Add(o);
+                    foreach (var (_, child) in o)
+                        Collect(child);
+                }
+            }
+            Collect(e);
+            var target = objects[random.Next(objects.Count)];
+            var key = target.Select(p => p.Key).ElementAt(random.Next(target.Count));
+            if (random.Next(3) == 0)
+                target.Remove(key);
+            else
+                target[key] = replacements[random.Next(replacements.Length)]?.DeepClone();
+            using var response = await bot.SendAsync(e);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{response.StatusCode} for {e.ToJsonString()}");
+        }
+        Assert.Empty(bot.Line.InvalidCalls);
+    }
 }
