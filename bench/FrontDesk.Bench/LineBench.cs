@@ -40,7 +40,10 @@ public static class LineBench
                 replied.TryAdd(token, Stopwatch.GetTimestamp());
         };
 
-        await RunAsync(line, replied, "warm", 20, 10, pace: null);
+        // Warm-up at full width: JIT, thread pool and one pooled connection per concurrent sender, as in steady state.
+        await RunAsync(line, replied, "warm", senders, 10, pace: null);
+        // Other work on the machine skews every figure; the load average says how much there was.
+        var loadBefore = LoadAverage();
         Console.WriteLine($"LINE webhook benchmark: {Environment.ProcessorCount} cores; web host, fake LINE platform and PostgreSQL on loopback; one text event per webhook");
         Console.WriteLine();
         Console.WriteLine("| scenario | webhooks | acks/s | ack p50 ms | ack p99 ms | ack max ms | reply p50 ms | reply p95 ms | reply p99 ms | non-200 |");
@@ -55,7 +58,7 @@ public static class LineBench
         await using var check = NpgsqlDataSource.Create(db.ConnectionString);
         await using var cmd = check.CreateCommand("select count(*) from conversation.inbound");
         var left = (long)(await cmd.ExecuteScalarAsync())!;
-        Console.WriteLine($"left unprocessed: {left}; Messaging API calls: {line.Calls.Count}");
+        Console.WriteLine($"left unprocessed: {left}; Messaging API calls: {line.Calls.Count}; load average before/after: {loadBefore} / {LoadAverage()}");
         return left == 0 ? 0 : 1;
     }
 
@@ -104,6 +107,9 @@ public static class LineBench
         return new Result(ackSorted.Count, ackSorted.Count / elapsed, Percentiles.Of(ackSorted, 50), Percentiles.Of(ackSorted, 99), ackSorted[^1],
             Percentiles.Of(e2e, 50), Percentiles.Of(e2e, 95), Percentiles.Of(e2e, 99), failures + (sent.Count - e2e.Count));
     }
+
+    static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     static void Report(string scenario, Result r) =>
         Console.WriteLine($"| {scenario} | {r.Webhooks} | {r.PerSecond:F0} | {r.AckP50:F1} | {r.AckP99:F1} | {r.AckMax:F1} | {r.E2eP50:F1} | {r.E2eP95:F1} | {r.E2eP99:F1} | {r.Failures} |");

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -170,8 +169,8 @@ public sealed class FakeLinePlatform : IAsyncDisposable
 
     public void ExpireReplyTokens()
     {
-        foreach (var key in replyTokens.Keys)
-            replyTokens.AddOrUpdate(key, _ => default!, (_, t) => t with { IssuedAt = DateTimeOffset.MinValue });
+        foreach (var (token, issued) in replyTokens)
+            replyTokens.TryUpdate(token, issued with { IssuedAt = DateTimeOffset.MinValue }, issued);
     }
 
     public string IssueReplyToken(string userId)

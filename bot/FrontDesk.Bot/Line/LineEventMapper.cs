@@ -5,7 +5,11 @@ using Microsoft.Extensions.Logging;
 
 namespace FrontDesk.Bot.Line;
 
-/// <summary>What a webhook event means for FrontDesk: an activity for the engine, a follow-state change, or nothing.</summary>
+/// <summary>
+/// What a webhook event means for FrontDesk: an activity for the engine, a follow-state change (Following: true for
+/// follow, false for unfollow, 1:1 chats only), or nothing. Outcome is what line.inbox records: queued, recorded,
+/// standby or ignored.
+/// </summary>
 public sealed record LineEvent(
     string WebhookEventId,
     string Type,
@@ -14,7 +18,6 @@ public sealed record LineEvent(
     DateTimeOffset At,
     ConversationAddress? Address,
     Activity? Activity,
-    /// <summary>true for follow, false for unfollow (1:1 chats only).</summary>
     bool? Following,
     string Outcome);
 
@@ -40,7 +43,7 @@ public sealed partial class LineEventMapper(TimeProvider time, ILogger<LineEvent
         var mode = Str(e, "mode") == "standby" ? "standby" : "active";
         var redelivery = e.TryGetProperty("deliveryContext", out var dc) && dc.ValueKind == JsonValueKind.Object
             && dc.TryGetProperty("isRedelivery", out var r) && r.ValueKind == JsonValueKind.True;
-        var at = e.TryGetProperty("timestamp", out var ts) && ts.TryGetInt64(out var ms) && ms > 0 && ms < 32503680000000
+        var at = e.TryGetProperty("timestamp", out var ts) && ts.ValueKind == JsonValueKind.Number && ts.TryGetInt64(out var ms) && ms > 0 && ms < 32503680000000
             ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
             : time.GetUtcNow();
         var (address, chat) = Source(e);
@@ -118,8 +121,9 @@ public sealed partial class LineEventMapper(TimeProvider time, ILogger<LineEvent
         return id is { Length: > 0 and <= 64 } ? (new ConversationAddress(LineChannel.Name, id), chat) : (null, null);
     }
 
+    /// <summary>A string property, or null when it is missing, not a string, or the element is not an object at all.</summary>
     static string? Str(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "LINE webhook event of unknown type {Type} ignored (logged once per type)")]
     partial void LogUnknownType(string type);

@@ -202,15 +202,14 @@ public sealed class ContractTests
     }
 
     [Fact]
-    public void The_fake_platform_sends_webhooks_that_match_the_webhook_schema()
+    public async Task The_fake_platform_sends_webhooks_that_match_the_webhook_schema()
     {
-        var events = new LineEvents(null!);
+        await using var line = await FakeLinePlatform.StartAsync();
         var user = LineEvents.NewUserId();
-        var body = new JsonObject
-        {
-            ["destination"] = "U" + new string('0', 32),
-            ["events"] = new JsonArray(events.Unfollow(user, DateTimeOffset.UtcNow), events.Unsend(user, "1234")),
-        };
+        var body = JsonNode.Parse(line.WebhookBody(
+            line.Events.Text(user, "こんにちは 😀"), line.Events.Sticker(user), line.Events.Image(user), line.Events.Location(user),
+            line.Events.Postback(user, "c=menu"), line.Events.Follow(user), line.Events.Unfollow(user), line.Events.Unsend(user, "1234"),
+            LineEvents.Redelivery(line.Events.Text(user, "again"))))!;
         Assert.Empty(FakeLinePlatform.Webhook.Validate("CallbackRequest", body));
         body["events"]!.AsArray().Add(new JsonObject { ["type"] = "message", ["mode"] = "active" });
         Assert.NotEmpty(FakeLinePlatform.Webhook.Validate("CallbackRequest", body));

@@ -63,10 +63,13 @@ public sealed class LineConversationTests(TestDatabase db) : IClassFixture<TestD
         await bot.SendAsync(bot.Events.Sticker(user));
         await bot.SendAsync(bot.Events.Image(user));
         await bot.SendAsync(bot.Events.Location(user));
-        var texts = await bot.TextsToAsync(user, 3);
+        // A message type LINE may add later.
+        await bot.SendAsync(bot.Events.Message(user, new System.Text.Json.Nodes.JsonObject { ["type"] = "hologram", ["id"] = "42" }));
+        var texts = await bot.TextsToAsync(user, 4);
         Assert.Contains("スタンプ", texts[0]);
         Assert.Contains("画像", texts[1]);
         Assert.Contains("位置情報", texts[2]);
+        Assert.Contains("このメッセージは読み取ることができません", texts[3]);
         Assert.All(texts, t => Assert.Contains("文字のメッセージ", t));
         Assert.Empty(bot.Line.InvalidCalls);
     }

@@ -1,9 +1,11 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using FrontDesk.Bot.Line;
 using FrontDesk.FakeLine;
 using FrontDesk.Testing;
 using FrontDesk.Testing.FakeLine;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FrontDesk.Bot.Tests.Line;
 
@@ -103,8 +105,21 @@ public sealed class LineWebhookTests(TestDatabase db) : IClassFixture<TestDataba
         var noSource = bot.Events.Text(user, "誰？");
         noSource.Remove("source");
         var text = bot.Events.Text(user, "こんにちは");
+        // Fields of the wrong JSON type: ignored, never a 500.
+        var postbackString = bot.Events.Base("postback", user, null, "active");
+        postbackString["postback"] = "c=menu";
+        var unsendNumber = bot.Events.Base("unsend", user, null, "active");
+        unsendNumber["unsend"] = 42;
+        var messageArray = bot.Events.Base("message", user, null, "active");
+        messageArray["message"] = new JsonArray(1, 2);
+        var sourceString = bot.Events.Base("follow", user, null, "active");
+        sourceString["source"] = "user";
+        sourceString["timestamp"] = "yesterday";
+        sourceString["deliveryContext"] = "again";
 
-        using (var response = await bot.SendAsync(edited, noMessage, noId, join, noSource, text))
+        using (var response = await bot.SendAsync(edited, noMessage, noId, join, noSource, postbackString, unsendNumber, messageArray, sourceString, text))
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using (var response = await bot.Line.PostWebhookAsync("{\"events\":[1,\"x\",null,[]]}"u8.ToArray(), bot.Line.Sign("{\"events\":[1,\"x\",null,[]]}"u8)))
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
         var replies = await bot.TextsToAsync(user);
@@ -127,5 +142,66 @@ public sealed class LineWebhookTests(TestDatabase db) : IClassFixture<TestDataba
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("Line__ChannelSecret", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task The_client_reads_a_profile_and_the_retention_job_forgets_old_event_ids()
+    {
+        await using var bot = await LineBot.StartAsync(db.ConnectionString);
+        var user = LineEvents.NewUserId();
+        var profile = await bot.App.Services.GetRequiredService<LineMessagingClient>().GetProfileAsync(user, CancellationToken.None);
+        Assert.Equal(user, profile?.UserId);
+        Assert.False(string.IsNullOrEmpty(profile?.DisplayName));
+
+        await db.ExecuteAsync("""
+            insert into line.inbox (webhook_event_id, event_type, mode, is_redelivery, outcome, event_at, received_at)
+            values ('OLD-EVENT', 'message', 'active', false, 'queued', now() - interval '40 days', now() - interval '40 days'),
+                   ('NEW-EVENT', 'message', 'active', false, 'queued', now(), now())
+            """);
+        await bot.App.Services.GetRequiredService<LineInboxRetentionJob>().RunAsync(CancellationToken.None);
+        Assert.Equal(0, await InboxRowsAsync("OLD-EVENT"));
+        Assert.Equal(1, await InboxRowsAsync("NEW-EVENT"));
+    }
+
+    [Fact]
+    public async Task Three_hundred_randomly_damaged_events_never_cause_a_server_error()
+    {
+        await using var bot = await LineBot.StartAsync(db.ConnectionString);
+        var random = new Random(7);
+        JsonNode?[] replacements = [null, 0, -1, 1e300, "", "x", true, new JsonArray(), new JsonObject(), new JsonArray(1, "a")];
+        for (var i = 0; i < 300; i++)
+        {
+            var user = LineEvents.NewUserId();
+            var e = (i % 6) switch
+            {
+                0 => bot.Events.Text(user, "こんにちは"),
+                1 => bot.Events.Postback(user, "c=topic&v=akiya"),
+                2 => bot.Events.Follow(user),
+                3 => bot.Events.Unfollow(user),
+                4 => bot.Events.Unsend(user, "123"),
+                _ => bot.Events.Sticker(user),
+            };
+            // Damage one field somewhere in the event: remove it or give it a value of another type.
+            var objects = new List<JsonObject>();
+            void Collect(JsonNode? node)
+            {
+                if (node is JsonObject o)
+                {
+                    objects.Add(o);
+                    foreach (var (_, child) in o)
+                        Collect(child);
+                }
+            }
+            Collect(e);
+            var target = objects[random.Next(objects.Count)];
+            var key = target.Select(p => p.Key).ElementAt(random.Next(target.Count));
+            if (random.Next(3) == 0)
+                target.Remove(key);
+            else
+                target[key] = replacements[random.Next(replacements.Length)]?.DeepClone();
+            using var response = await bot.SendAsync(e);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{response.StatusCode} for {e.ToJsonString()}");
+        }
+        Assert.Empty(bot.Line.InvalidCalls);
     }
 }
