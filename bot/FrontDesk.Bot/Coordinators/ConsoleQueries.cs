@@ -54,12 +54,29 @@ public sealed class ConsoleQueries(NpgsqlDataSource db)
         foreach (var row in JsonDocument.Parse(json).RootElement.EnumerateArray())
         {
             var activity = row.GetProperty("activity").Deserialize<Activity>(ConversationEngine.Json)!;
+            var at = row.GetProperty("created_at").GetDateTimeOffset();
+            if (activity.Kind == ActivityKind.Event && activity.Name?.StartsWith("handoff.", StringComparison.Ordinal) == true)
+            {
+                // Staff actions: a reply shows as the message it sent, the others as a note.
+                if (StaffAction(activity) is { } note)
+                    lines.Add(new TranscriptLine(at, false, note, FromCoordinator: true));
+                continue;
+            }
             var text = activity.Text ?? (activity.Kind == ActivityKind.Command ? $"[{activity.Name} {activity.Value}]" : $"[{activity.Name}]");
             if (activity.Cards.Count > 0)
                 text += string.Concat(activity.Cards.Select(c => $"\n[{c.Title}] {c.Text}"));
-            lines.Add(new TranscriptLine(row.GetProperty("created_at").GetDateTimeOffset(), row.GetProperty("direction").GetString() == "i", text,
+            lines.Add(new TranscriptLine(at, row.GetProperty("direction").GetString() == "i", text,
                 activity.ChannelData.TryGetValue("from", out var from) && from == "coordinator"));
         }
         return lines;
     }
+
+    static string? StaffAction(Activity e) => e.Name switch
+    {
+        HandoffEvents.Claim => $"（{e.Value} が担当を申し出）",
+        HandoffEvents.Release => $"（{e.Value} が待機列に戻しました）",
+        HandoffEvents.Transfer => $"（{e.Value} に引き継ぎ）",
+        HandoffEvents.Close => $"（{e.Value} が対応を終了）",
+        _ => null,
+    };
 }
