@@ -56,7 +56,9 @@ static class ConsolePages
         foreach (var item in items)
         {
             var waited = (int)(now - item.Handoff.RequestedAt).TotalMinutes;
-            var status = item.Handoff.Status == HandoffStatus.Waiting ? $"待機中 {waited}分" : $"対応中: {E(item.Handoff.Coordinator)}";
+            var status = item.Handoff.Status == HandoffStatus.Waiting
+                ? $"待機中 {waited}分" + (item.Handoff.RemindedAt is null ? "" : " <strong class=\"error\">（長く待っています）</strong>")
+                : $"対応中: {E(item.Handoff.Coordinator)}";
             body.Append($"""
                 <div class="card {(item.Handoff.Status == HandoffStatus.Waiting ? "waiting" : "active")}">
                 <p><a href="/console/c/{Uri.EscapeDataString(item.Key)}"><strong>{E(ChannelName(item.Channel))}</strong> {E(item.Key)}</a>

@@ -1,4 +1,5 @@
 using FrontDesk.Bot.Conversations;
+using FrontDesk.Jobs;
 
 namespace FrontDesk.Bot.Handoff;
 
@@ -12,6 +13,8 @@ public static class HandoffExtensions
         builder.Services.AddSingleton<HandoffRules>();
         builder.Services.AddSingleton<OfficeHours>();
         builder.Services.AddSingleton<ITurnMiddleware, HandoffMiddleware>();
+        builder.Services.AddTransient<HandoffReminderJob>();
+        builder.Services.AddRecurringJob<HandoffReminderJob>(HandoffReminderJob.JobId, JobQueues.Bot, "* * * * *", j => j.RunAsync(CancellationToken.None));
         return builder;
     }
 }

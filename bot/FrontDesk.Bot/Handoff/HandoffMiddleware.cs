@@ -121,6 +121,16 @@ public sealed partial class HandoffMiddleware(HandoffRules rules, OfficeHours ho
                 handoff.Coordinator = null;
                 handoff.ClaimedAt = null;
                 break;
+            case HandoffEvents.Remind when handoff is { Status: HandoffStatus.Waiting, RemindedAt: null }:
+                handoff.RemindedAt = turn.Now;
+                handoff.LastNoticeAt = turn.Now;
+                turn.Say(hours.IsOpen(turn.Now)
+                        ? new LocalText("お待たせしており申し訳ありません。相談員が順番にご対応しています。もうしばらくお待ちください。",
+                            "We are sorry for the wait. Our coordinators are answering in turn; please bear with us a little longer.")
+                        : new LocalText("受付時間外のため、お返事は次の受付時間になります。ご用件はこのまま残してください。",
+                            "We are closed now, so the reply will come in our next office hours. Please leave your message here."),
+                    BackToBotButton(turn));
+                break;
             case HandoffEvents.Close when handoff is not null:
                 turn.State.Handoff = null;
                 turn.State.ConsecutiveDeclines = 0;

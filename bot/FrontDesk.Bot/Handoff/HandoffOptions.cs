@@ -33,6 +33,10 @@ public sealed class HandoffOptions
     /// <summary>While waiting, at most one "still waiting" notice per this many minutes.</summary>
     [Range(1, 120)]
     public int WaitingNoticeMinutes { get; set; } = 10;
+
+    /// <summary>A waiting conversation nobody claimed after this long gets a reminder to the user and an overdue mark.</summary>
+    [Range(1, 1440)]
+    public int ReminderMinutes { get; set; } = 10;
 }
 
 public sealed class OfficeHoursOptions

@@ -19,6 +19,8 @@ public sealed class HandoffState
     public DateTimeOffset? ClaimedAt { get; set; }
     /// <summary>When the waiting user was last told we are still on it; avoids a reply to every message.</summary>
     public DateTimeOffset? LastNoticeAt { get; set; }
+    /// <summary>When the user was told the wait is longer than usual; set once, by the reminder job.</summary>
+    public DateTimeOffset? RemindedAt { get; set; }
 }
 
 /// <summary>Events the console sends through the engine, so they run in order with the user's messages.</summary>
@@ -29,4 +31,5 @@ public static class HandoffEvents
     public const string Release = "handoff.release";
     public const string Transfer = "handoff.transfer";
     public const string Close = "handoff.close";
+    public const string Remind = "handoff.remind";
 }

@@ -165,4 +165,27 @@ public sealed class HandoffTests(TestDatabase db) : IClassFixture<TestDatabase>,
         Assert.Contains("受付時間外", text);
         Assert.Contains("11月30日（月）9:00", text);
     }
+
+    [Fact]
+    public async Task A_conversation_nobody_claims_gets_one_reminder_after_the_configured_wait()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 1, 0, 0, TimeSpan.Zero)); // Tuesday 10:00 in Tokyo
+        await using var office = await BotHost.StartAsync(db.ConnectionString, services: s => s.AddSingleton<TimeProvider>(clock));
+        var job = office.Services.GetRequiredService<HandoffReminderJob>();
+        await office.SayAsync("h9", "相談員と話したい");
+
+        clock.Advance(TimeSpan.FromMinutes(5));
+        await job.RunAsync(CancellationToken.None);
+        Assert.DoesNotContain(office.Sender.TextsTo("h9"), t => t.Contains("お待たせしており"));
+
+        clock.Advance(TimeSpan.FromMinutes(6));
+        await job.RunAsync(CancellationToken.None);
+        Assert.Contains("お待たせしており申し訳ありません", office.Sender.TextsTo("h9")[^1]);
+        Assert.NotNull((await HandoffAsync("h9"))?.RemindedAt);
+
+        var count = office.Sender.TextsTo("h9").Count;
+        clock.Advance(TimeSpan.FromMinutes(20));
+        await job.RunAsync(CancellationToken.None);
+        Assert.Equal(count, office.Sender.TextsTo("h9").Count);
+    }
 }
