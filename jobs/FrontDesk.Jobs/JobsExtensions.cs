@@ -42,17 +42,8 @@ public static class JobsExtensions
                 bootstrap => bootstrap.UseConnectionFactory(new DataSourceConnectionFactory(sp.GetRequiredService<NpgsqlDataSource>())),
                 new PostgreSqlStorageOptions { SchemaName = HangfireSchema, PrepareSchemaIfNecessary = false }));
 
-        var jobs = builder.Configuration.GetSection(JobsOptions.SectionName).Get<JobsOptions>() ?? new JobsOptions();
-        if (jobs.RunServer)
-        {
-            builder.Services.AddHangfireServer((sp, server) =>
-            {
-                var o = sp.GetRequiredService<IOptions<JobsOptions>>().Value;
-                server.Queues = o.Queues;
-                server.WorkerCount = o.WorkerCount;
-                server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
-            });
-        }
+        // Decided when the host starts, from the final configuration (tests and hosts may override it late).
+        builder.Services.AddHostedService<JobServer>();
         builder.Services.AddHostedService<RecurringJobsSetup>();
         return builder;
     }
@@ -70,6 +61,37 @@ public static class JobsExtensions
         }
 
         public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+    }
+
+    sealed class JobServer(IOptions<JobsOptions> options, JobStorage storage, JobActivator activator) : IHostedService, IDisposable
+    {
+        BackgroundJobServer? server;
+
+        public Task StartAsync(CancellationToken ct)
+        {
+            var o = options.Value;
+            if (o.RunServer)
+            {
+                server = new BackgroundJobServer(new BackgroundJobServerOptions
+                {
+                    Queues = o.Queues,
+                    WorkerCount = o.WorkerCount,
+                    ServerName = $"{Environment.MachineName}:{Environment.ProcessId}",
+                    Activator = activator,
+                }, storage);
+            }
+            return Task.CompletedTask;
+        }
+
+        public async Task StopAsync(CancellationToken ct)
+        {
+            if (server is null)
+                return;
+            server.SendStop();
+            await server.WaitForShutdownAsync(ct);
+        }
+
+        public void Dispose() => server?.Dispose();
     }
 
     sealed class DataSourceConnectionFactory(NpgsqlDataSource dataSource) : IConnectionFactory

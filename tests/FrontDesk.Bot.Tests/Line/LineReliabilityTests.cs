@@ -94,9 +94,9 @@ public sealed class LineReliabilityTests(TestDatabase db) : IClassFixture<TestDa
 
         await using var restarted = await LineBot.StartAsync(db.ConnectionString, line);
         foreach (var user in users)
-            Assert.Equal(20, (await restarted.TextsToAsync(user, 20)).Count);
+            Assert.Equal(10, (await restarted.TextsToAsync(user, 10)).Count);
         await Task.Delay(500);
-        Assert.All(users, u => Assert.Equal(20, line.DeliveredTo(u).Count));
+        Assert.All(users, u => Assert.Equal(10, line.DeliveredTo(u).Count));
         Assert.Equal(30, line.Replies.Count(r => r.Succeeded));
         Assert.Equal(0, await db.ScalarAsync<long>("select count(*) from conversation.inbound where conversation_key = any(@keys)", ("keys", keys)));
         Assert.Empty(line.InvalidCalls);
