@@ -53,7 +53,8 @@ public static class KioskBench
             Console.WriteLine($"Kiosk benchmark: {Environment.ProcessorCount} cores, web host and PostgreSQL on loopback, Debian chromium headless");
             Console.WriteLine("| measure | n | p50 ms | p95 ms | max ms |");
             Console.WriteLine("|---|---:|---:|---:|---:|");
-            Report($"tap → answer visible in the browser ({questions} questions, polling {PollingMs} ms)", await BrowserAsync(baseUrl, questions));
+            var transport = Environment.GetEnvironmentVariable("Kiosk__WebSocket") == "false" ? $"polling {PollingMs} ms" : "WebSocket";
+            Report($"tap → answer visible in the browser ({questions} questions, Web Chat over {transport})", await BrowserAsync(baseUrl, questions));
             var think = TimeSpan.FromSeconds(3);
             Report($"post → bot activity, {conversations} concurrent conversations, a question 3 s after each answer, polling {PollingMs} ms", await DirectLineAsync(http, conversations, turns, webSocket: false, think));
             Report($"post → bot activity, {conversations} concurrent conversations, a question 3 s after each answer, WebSocket", await DirectLineAsync(http, conversations, turns, webSocket: true, think));
@@ -79,6 +80,8 @@ public static class KioskBench
         env["Database__ConnectionString"] = connectionString;
         env["Logging__LogLevel__Default"] = "Warning";
         env["Kiosk__PollingIntervalMs"] = PollingMs.ToString();
+        // The page's transport follows the host's setting; Kiosk__WebSocket=false in the bench's environment measures polling.
+        env["Kiosk__WebSocket"] = Environment.GetEnvironmentVariable("Kiosk__WebSocket") ?? "true";
         // The browser asks its 50 questions faster than a visitor would; the devices keep their own limits otherwise.
         env["Kiosk__PostsPerMinute"] = "600";
         for (var i = 0; i < Devices; i++)

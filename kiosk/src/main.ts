@@ -10,6 +10,7 @@ interface Config {
   idleSeconds: number;
   countdownSeconds: number;
   pollingIntervalMs: number;
+  webSocket: boolean;
   lineEnabled: boolean;
 }
 
@@ -228,7 +229,7 @@ function connect(token: string, conversationId: string, watermark?: string): Dir
     token,
     // Given a conversation id (a reconnect), the library resumes it from the watermark instead of starting anew.
     ...(watermark !== undefined ? { conversationId, watermark } : {}),
-    webSocket: false,
+    webSocket: config.webSocket,
     pollingInterval: config.pollingIntervalMs,
   });
 }
@@ -248,8 +249,9 @@ function watch(s: Session) {
 }
 
 /**
- * After the network comes back: the Direct Line library stops polling for good on a network error, so the page
- * connects again to the same conversation from the last watermark; Web Chat keeps the transcript it has.
+ * After the network comes back: the Direct Line library stops polling for good on a network error (and may be
+ * waiting out a WebSocket back-off), so the page connects again to the same conversation from the last watermark;
+ * Web Chat keeps the transcript it has.
  */
 function resume(s: Session) {
   const old = s.directLine as DirectLine & { watermark?: string };

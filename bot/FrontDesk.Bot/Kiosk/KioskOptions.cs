@@ -22,7 +22,10 @@ public sealed class KioskOptions : IValidatableObject
     [Range(3, 120)]
     public int CountdownSeconds { get; set; } = 15;
 
-    /// <summary>How often the page polls for new activities (Direct Line's lower bound is 200 ms).</summary>
+    /// <summary>Web Chat receives over the WebSocket stream; false makes it poll instead.</summary>
+    public bool WebSocket { get; set; } = true;
+
+    /// <summary>How often the page polls for new activities when it polls (Direct Line's lower bound is 200 ms).</summary>
     [Range(200, 10_000)]
     public int PollingIntervalMs { get; set; } = 250;
 

@@ -53,6 +53,7 @@ public static partial class KioskPage
                 ["idleSeconds"] = o.IdleSeconds,
                 ["countdownSeconds"] = o.CountdownSeconds,
                 ["pollingIntervalMs"] = o.PollingIntervalMs,
+                ["webSocket"] = o.WebSocket,
                 ["lineEnabled"] = o.LineAddFriendUrl.Length > 0,
             });
         });

@@ -122,6 +122,7 @@ public sealed class KioskPageTests(TestDatabase db) : IClassFixture<TestDatabase
     {
         var page = await OpenAsync(browser, kiosk);
         await StartAsync(page);
+        await Expect(Chat(page)).ToContainTextAsync("こんにちは");
         await page.Context.SetOfflineAsync(true);
         await Expect(page.Locator("#offline")).ToBeVisibleAsync();
         await Expect(page.Locator("#offline")).ToContainTextAsync("自動で再接続");
@@ -130,6 +131,8 @@ public sealed class KioskPageTests(TestDatabase db) : IClassFixture<TestDatabase
         await Expect(page.Locator("#offline")).ToBeHiddenAsync();
         await AskAsync(page, "ヘルプ");
         await Expect(Chat(page)).ToContainTextAsync("出典つきでお答えします");
+        // The same conversation goes on: what the visitor saw before is still there.
+        await Expect(Chat(page)).ToContainTextAsync("こんにちは");
     }
 }
 
