@@ -98,7 +98,7 @@ public sealed class IndexSnapshot : IDisposable
         {
             if (!documentTerms.TryGetValue(p.DocumentId, out var terms))
             {
-                documentTerms[p.DocumentId] = terms = [.. Analyze(p.DocumentTitle)];
+                documentTerms[p.DocumentId] = terms = [.. Analyze(p.DocumentTitle + "\n" + string.Join('\n', p.Metadata.Aliases ?? []))];
             }
 
             terms.UnionWith(Analyze(p.Text));
@@ -210,7 +210,12 @@ public sealed class IndexSnapshot : IDisposable
 
     public void Dispose() => Release();
 
-    public static string ContextOf(Passage p) => p.DocumentTitle + "\n" + string.Join('\n', p.HeadingPath);
+    // The article's aliases (other names, misspellings) sit with its title: a question worded the
+    // way an alias is reaches the article at the context field's modest weight.
+    public static string ContextOf(Passage p) =>
+        p.Metadata.Aliases is { Count: > 0 } aliases
+            ? p.DocumentTitle + "\n" + string.Join('\n', aliases) + "\n" + string.Join('\n', p.HeadingPath)
+            : p.DocumentTitle + "\n" + string.Join('\n', p.HeadingPath);
 
     internal bool TryAcquire()
     {
