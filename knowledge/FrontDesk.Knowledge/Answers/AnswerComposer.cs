@@ -175,7 +175,7 @@ public sealed partial class AnswerComposer(AnswerOptions options)
         var local = profile.Concepts.ToDictionary(c => c, c =>
         {
             var n = candidates.Count(x => x.Covered.Contains(c));
-            return c.Weight * Math.Log(1 + (double)candidates.Count / (1 + n));
+            return c.DetailWeight * Math.Log(1 + (double)candidates.Count / (1 + n));
         });
         var localTotal = Math.Max(local.Values.Sum(), 1e-9);
 

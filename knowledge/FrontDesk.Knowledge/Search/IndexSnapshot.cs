@@ -48,6 +48,7 @@ public sealed class IndexSnapshot : IDisposable
     private const float ContextBoost = 0.3f;
     private const float SynonymBoost = 0.7f;
     private const double UnknownLatinFactor = 0.3;
+    private const double DetailFactor = 0.6;
 
     // A passage in the other language than the question (an article's English summary for a
     // Japanese question) still counts, but below the passages the user can read as asked.
@@ -357,7 +358,7 @@ public sealed class IndexSnapshot : IDisposable
 
         foreach (var term in terms.Where((_, i) => !claimed.Contains(i)).Distinct())
         {
-            concepts.Add(new QueryConcept([[term]], Weight(term, kinds)));
+            concepts.Add(new QueryConcept([[term]], Weight(term, kinds)) { DetailWeight = Weight(term, kinds, detail: true) });
         }
 
         return new QueryProfile(concepts, Analyze, analyzer is JapaneseAnalyzer ? UnknownRun(question) : 0, DocumentTerms,
@@ -379,7 +380,7 @@ public sealed class IndexSnapshot : IDisposable
         return terms;
     }
 
-    private double Weight(string term, Dictionary<string, double> kinds)
+    private double Weight(string term, Dictionary<string, double> kinds, bool detail = false)
     {
         if (EnglishStopWords.Contains(term))
         {
@@ -396,6 +397,13 @@ public sealed class IndexSnapshot : IDisposable
             return idf * UnknownLatinFactor;
         }
 
-        return idf * Factor(kinds, term);
+        var factor = Factor(kinds, term);
+        return idf * (!detail ? factor : IsStemEdge(term) ? Math.Max(factor, DetailFactor) : factor > TextAnalysis.KindFactor(TokenKind.Kana) ? Math.Max(factor, DetailFactor * 0.75) : factor);
     }
+
+    // A kanji followed by the start of its inflection ("届け", "申し", "出し"), not by a particle
+    // or an auxiliary ("金っ", "出ま", "法は").
+    private static bool IsStemEdge(string term) =>
+        term.Length == 2 && term[0] is >= '\u4E00' and <= '\u9FFF' && term[1] is >= '\u3041' and <= '\u3096'
+        && !"っまでがはをにのともやへかよねだなてた".Contains(term[1]);
 }

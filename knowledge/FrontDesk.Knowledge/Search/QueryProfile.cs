@@ -9,6 +9,11 @@ public sealed record QueryConcept(IReadOnlyList<string[]> Alternatives, double W
 {
     private const double CoveredShare = 0.55;
 
+    // What the concept weighs when choosing a sentence inside passages already on topic: a
+    // kanji-hiragana word edge ("届け出", "申し込め") is weak evidence of topic but often the very
+    // detail asked for.
+    public double DetailWeight { get; init; } = Weight;
+
     // Squared, so a stray shared bigram ("めん" of "ラーメン" in "ガバメント") earns little.
     public double CoverageBy(IReadOnlySet<string> terms) =>
         Alternatives.Max(a => a.Length == 0 ? 0 : Math.Pow((double)a.Count(terms.Contains) / a.Length, 2));
