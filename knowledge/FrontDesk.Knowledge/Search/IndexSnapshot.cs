@@ -35,6 +35,7 @@ public sealed class IndexSnapshot : IDisposable
     private const string OrdinalField = "ord";
     private const int MaxQueryTerms = 256;
     private const int MaxQueryChars = 2000;
+    private const int MaxCachedTerms = 200_000;
     private const int RetrievalDepth = 100;
     private const int RerankPool = 20;
     private const int PerDocumentPool = 3;
@@ -76,6 +77,7 @@ public sealed class IndexSnapshot : IDisposable
     private readonly int[] ordinalByDoc;
     // Each passage's analysed terms (context and text), computed on first use: re-ranking needs them on every query.
     private readonly IReadOnlySet<string>?[] passageTerms;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Field, string Term), int> docFreqs = new();
     private int references = 1;
 
     private IndexSnapshot(long version, Passage[] passages, SynonymSet synonyms, Analyzer analyzer, Directory directory)
@@ -120,6 +122,7 @@ public sealed class IndexSnapshot : IDisposable
         {
             Similarity = new BM25Similarity(),
             OpenMode = OpenMode.CREATE,
+            RAMBufferSizeMB = 256,
         };
         using (var writer = new IndexWriter(directory, config))
         {
@@ -134,6 +137,8 @@ public sealed class IndexSnapshot : IDisposable
                 });
             }
 
+            // One segment: every term lookup (document frequencies, query terms) is one seek, not one per segment.
+            writer.ForceMerge(1);
             writer.Commit();
         }
 
@@ -171,10 +176,24 @@ public sealed class IndexSnapshot : IDisposable
             }
         }
 
+        // A term no passage holds in a field scores nothing there; leaving it out keeps the query
+        // small (synonym groups bring many English and Japanese alternatives).
         foreach (var (term, boost) in boosts.OrderByDescending(kv => kv.Value).Take(MaxQueryTerms))
         {
-            query.Add(new TermQuery(new Term(BodyField, term)) { Boost = boost }, Occur.SHOULD);
-            query.Add(new TermQuery(new Term(ContextField, term)) { Boost = boost * ContextBoost }, Occur.SHOULD);
+            if (DocFreq(BodyField, term) > 0)
+            {
+                query.Add(new TermQuery(new Term(BodyField, term)) { Boost = boost }, Occur.SHOULD);
+            }
+
+            if (DocFreq(ContextField, term) > 0)
+            {
+                query.Add(new TermQuery(new Term(ContextField, term)) { Boost = boost * ContextBoost }, Occur.SHOULD);
+            }
+        }
+
+        if (query.Clauses.Count == 0)
+        {
+            return new SearchResult([], profile);
         }
 
         // BM25 rewards repeating one query term; re-ranking a wider pool by how many of the
@@ -276,6 +295,25 @@ public sealed class IndexSnapshot : IDisposable
         return terms;
     }
 
+    // Questions repeat their words (and synonym groups their members): document frequencies are
+    // remembered per snapshot, up to a bound so odd input cannot grow the cache without limit.
+    private int DocFreq(string field, string term)
+    {
+        var key = (field, term);
+        if (docFreqs.TryGetValue(key, out var df))
+        {
+            return df;
+        }
+
+        df = reader.DocFreq(new Term(field, term));
+        if (docFreqs.Count < MaxCachedTerms)
+        {
+            docFreqs.TryAdd(key, df);
+        }
+
+        return df;
+    }
+
     private IReadOnlySet<string> DocumentTerms(string documentId) =>
         documentTerms.TryGetValue(documentId, out var terms) ? terms : new HashSet<string>();
 
@@ -287,7 +325,7 @@ public sealed class IndexSnapshot : IDisposable
         foreach (var token in TextAnalysis.Tokenize(question))
         {
             var unknown = token.Kind == TokenKind.Content && token.Term.Length == 2 && JapaneseText.ContainsCjk(token.Term)
-                && reader.DocFreq(new Term(BodyField, token.Term)) == 0;
+                && DocFreq(BodyField, token.Term) == 0;
             run = unknown ? (token.Start == previousStart + 1 ? run + 1 : 1) : 0;
             longest = Math.Max(longest, run);
             previousStart = unknown ? token.Start : -2;
@@ -316,7 +354,7 @@ public sealed class IndexSnapshot : IDisposable
 
             // A colloquial wording ("やり方") weighs what its written synonym ("利用方法") would.
             var weight = match.Members
-                .Where(m => m.All(t => reader.DocFreq(new Term(BodyField, t)) > 0))
+                .Where(m => m.All(t => DocFreq(BodyField, t) > 0))
                 .Select(m => PhraseWeight(m))
                 .Append(PhraseWeight(own))
                 .Max();
@@ -388,7 +426,7 @@ public sealed class IndexSnapshot : IDisposable
         }
 
         var n = reader.MaxDoc;
-        var df = reader.DocFreq(new Term(BodyField, term));
+        var df = DocFreq(BodyField, term);
         var idf = Math.Log(1 + (n - df + 0.5) / (df + 0.5));
 
         // An English word the Japanese corpus never uses is usually untranslated, not off-topic.
