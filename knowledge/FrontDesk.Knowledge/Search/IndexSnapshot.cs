@@ -75,9 +75,10 @@ public sealed class IndexSnapshot : IDisposable
     private readonly Dictionary<string, HashSet<string>> documentTerms = [];
     // Lucene document number → passage ordinal, read once instead of loading stored fields per query.
     private readonly int[] ordinalByDoc;
-    // Each passage's analysed terms (context and text), computed on first use: re-ranking needs them on every query.
-    private readonly IReadOnlySet<string>?[] passageTerms;
+    // Each passage's analysed terms (context and text): re-ranking needs them on every query.
+    private readonly IReadOnlySet<string>[] passageTerms;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Field, string Term), int> docFreqs = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<System.Text.RegularExpressions.Regex, byte[]> answerTypes = new();
     private int references = 1;
 
     private IndexSnapshot(long version, Passage[] passages, SynonymSet synonyms, Analyzer analyzer, Directory directory)
@@ -96,15 +97,25 @@ public sealed class IndexSnapshot : IDisposable
             ordinalByDoc[doc] = reader.Document(doc).GetField(OrdinalField).GetInt32Value() ?? -1;
         }
 
-        passageTerms = new IReadOnlySet<string>?[passages.Length];
-        foreach (var p in passages)
+        // Each passage's terms are worked out here, with its document's, rather than on the first
+        // query that pools it: a first query would otherwise analyse a hundred passages. Term
+        // strings are shared between passages to keep the sets small.
+        passageTerms = new IReadOnlySet<string>[passages.Length];
+        var shared = new Dictionary<string, string>();
+        string Shared(string term) => shared.TryGetValue(term, out var known) ? known : shared[term] = term;
+        for (var i = 0; i < passages.Length; i++)
         {
+            var p = passages[i];
             if (!documentTerms.TryGetValue(p.DocumentId, out var terms))
             {
-                documentTerms[p.DocumentId] = terms = [.. Analyze(p.DocumentTitle + "\n" + string.Join('\n', p.Metadata.Aliases ?? []))];
+                documentTerms[p.DocumentId] = terms = [.. Analyze(p.DocumentTitle + "\n" + string.Join('\n', p.Metadata.Aliases ?? [])).Select(Shared)];
             }
 
-            terms.UnionWith(Analyze(p.Text));
+            var own = new HashSet<string>(Analyze(p.Text).Select(Shared));
+            terms.UnionWith(own);
+            own.UnionWith(Analyze(ContextOf(p)).Select(Shared));
+            own.TrimExcess();
+            passageTerms[i] = own;
         }
     }
 
@@ -216,17 +227,29 @@ public sealed class IndexSnapshot : IDisposable
         var pool = retrieved.Take(RerankPool)
             .Concat(retrieved.GroupBy(r => r.Passage.DocumentId).SelectMany(g => g.Take(PerDocumentPool)))
             .DistinctBy(r => r.Passage.Id);
+        var inherited = new Dictionary<string, double[]>();
+        double[] Inherited(string documentId)
+        {
+            if (!inherited.TryGetValue(documentId, out var coverage))
+            {
+                inherited[documentId] = coverage = profile.ConceptCoverage(DocumentTerms(documentId));
+            }
+
+            return coverage;
+        }
+
         var ranked = pool
             .Select(r => (r.Passage, r.Bm25, Blend: (r.SameLanguage ? 1 : OtherLanguageFactor) * (
                 Bm25Share * r.Bm25 / best
-                + PassageCoverageShare * profile.Coverage(PassageTerms(r.Ordinal), DocumentTerms(r.Passage.DocumentId), InheritedShare)
-                + (expected?.IsMatch(r.Passage.Text) == true ? AnswerTypeBonus : 0))))
+                + PassageCoverageShare * profile.Coverage(PassageTerms(r.Ordinal), Inherited(r.Passage.DocumentId), InheritedShare)
+                + (expected is not null && Holds(expected, r.Ordinal) ? AnswerTypeBonus : 0))))
             .OrderByDescending(x => x.Blend)
             .Take(Math.Max(1, top))
             .Select((x, i) => new SearchHit(x.Passage, x.Bm25, i + 1, x.Blend))
             .ToList();
         return new SearchResult(ranked, profile);
     }
+
 
     public void Dispose() => Release();
 
@@ -282,18 +305,7 @@ public sealed class IndexSnapshot : IDisposable
     private static bool IsWordBigram(AnalyzedToken token) =>
         token.Kind == TokenKind.Content && token.Term.Length == 2 && JapaneseText.ContainsCjk(token.Term);
 
-    private IReadOnlySet<string> PassageTerms(int ordinal)
-    {
-        var terms = Volatile.Read(ref passageTerms[ordinal]);
-        if (terms is null)
-        {
-            var p = passages[ordinal];
-            terms = Analyze(ContextOf(p) + "\n" + p.Text).ToHashSet();
-            Volatile.Write(ref passageTerms[ordinal], terms);
-        }
-
-        return terms;
-    }
+    private IReadOnlySet<string> PassageTerms(int ordinal) => passageTerms[ordinal];
 
     // Questions repeat their words (and synonym groups their members): document frequencies are
     // remembered per snapshot, up to a bound so odd input cannot grow the cache without limit.
@@ -312,6 +324,22 @@ public sealed class IndexSnapshot : IDisposable
         }
 
         return df;
+    }
+
+    // Whether a passage holds the kind of value asked for, remembered per answer type (a fixed,
+    // small set of patterns): scanning every pooled passage's text on every query was a third
+    // of re-ranking.
+    private bool Holds(System.Text.RegularExpressions.Regex expected, int ordinal)
+    {
+        var known = answerTypes.GetOrAdd(expected, _ => new byte[passages.Length]);
+        var state = Volatile.Read(ref known[ordinal]);
+        if (state == 0)
+        {
+            state = expected.IsMatch(passages[ordinal].Text) ? (byte)2 : (byte)1;
+            Volatile.Write(ref known[ordinal], state);
+        }
+
+        return state == 2;
     }
 
     private IReadOnlySet<string> DocumentTerms(string documentId) =>
