@@ -36,7 +36,7 @@ public sealed class IndexSnapshot : IDisposable
     private const int MaxQueryTerms = 256;
     private const int MaxQueryChars = 2000;
     private const int MaxCachedTerms = 200_000;
-    private const int RetrievalDepth = 100;
+    private const int RetrievalDepth = 60;
     private const int RerankPool = 20;
     private const int PerDocumentPool = 3;
     private const double Bm25Share = 0.45;
