@@ -56,9 +56,9 @@ public sealed partial class AnswerComposer(AnswerOptions options)
         }
 
         var chosen = SelectSentences(result, result.Profile.ExpectedAnswer, language);
-        if (chosen.Count == 0)
+        if (chosen.Count == 0 || !Answers(question ?? string.Empty, result.Profile, chosen))
         {
-            return Decline(language, confidence);
+            return Decline(language, Math.Min(confidence, options.DeclineThreshold / 2));
         }
 
         var citations = chosen
@@ -99,6 +99,35 @@ public sealed partial class AnswerComposer(AnswerOptions options)
         return new ConfidenceFeatures(coverage, normalisedScore, margin, profile.UnknownRun, missing);
     }
 
+    // Near-domain questions the sources do not answer: a figure asked for that none of the chosen
+    // sentences holds (another prefecture's amount), or a place the question names that the
+    // documents quoted never mention (a deadline "in 長野県" answered from the national rules).
+    private static bool Answers(string question, QueryProfile profile, List<Candidate> chosen)
+    {
+        if (profile.ExpectedAnswer is { } expected && AnswerType.IsFigure(expected) && !chosen.Any(c => expected.IsMatch(c.Text)))
+        {
+            return false;
+        }
+
+        var documents = chosen.Select(c => c.Hit.Passage.DocumentId).Distinct().ToList();
+        foreach (Match place in PlaceName().Matches(JapaneseText.Normalize(question)))
+        {
+            var name = place.Value;
+            if (GenericPlace().IsMatch(name))
+            {
+                continue;
+            }
+
+            var terms = profile.TermSet(name);
+            if (terms.Count > 0 && !documents.Any(d => profile.DocumentTerms(d) is var known && terms.All(known.Contains)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     // English when the question is mostly English, even if it quotes a Japanese term.
     public static string DetectLanguage(string question) => TextLanguage.Detect(question);
 
@@ -135,7 +164,7 @@ public sealed partial class AnswerComposer(AnswerOptions options)
                 // its own: it says what the following sentences are about; it is not an answer.
                 // After a lead-in whose list has no bullets (PDF text), short lines are the items.
                 unmarkedList = unmarkedList && !Headings.IsListItem(text);
-                if (i > 0 && !unmarkedList && IsHeadingLine(text))
+                if (i > 0 && !unmarkedList && StartsLine(hit.Passage.Text, spans[i].Start) && IsHeadingLine(text))
                 {
                     heading = text.Trim();
                     context = profile.TermSet(hit.Passage.DocumentTitle + "\n" + heading);
@@ -175,7 +204,7 @@ public sealed partial class AnswerComposer(AnswerOptions options)
         var local = profile.Concepts.ToDictionary(c => c, c =>
         {
             var n = candidates.Count(x => x.Covered.Contains(c));
-            return c.Weight * Math.Log(1 + (double)candidates.Count / (1 + n));
+            return c.DetailWeight * Math.Log(1 + (double)candidates.Count / (1 + n));
         });
         var localTotal = Math.Max(local.Values.Sum(), 1e-9);
 
@@ -287,6 +316,18 @@ public sealed partial class AnswerComposer(AnswerOptions options)
         return previous is not null && (LeadIn().IsMatch(previous.Text) || previous.Text.TrimEnd().EndsWith(':')) ? previous : null;
     }
 
+    // The last sentence of a paragraph ("…もらえます。登録者は約2万2千人") is not a heading line.
+    private static bool StartsLine(string text, int start)
+    {
+        var i = start - 1;
+        while (i >= 0 && text[i] is ' ' or '\t')
+        {
+            i--;
+        }
+
+        return i < 0 || text[i] == '\n';
+    }
+
     // Short, unpunctuated and not a list item: a heading ("子育て加算", "手続きの流れ(一般的な例)").
     private static bool IsHeadingLine(string text)
     {
@@ -349,6 +390,14 @@ public sealed partial class AnswerComposer(AnswerOptions options)
 
     [GeneratedRegex(@"(以下|次)の(とおり|通り|ような|もの|どれか|どちらか|\d)|以下が|以下に|次が|as follows|the following")]
     private static partial Regex LeadIn();
+
+    // A kanji name ending in a municipality or prefecture suffix: 長野県, 厚沢部町, 山県市.
+    [GeneratedRegex(@"(?<![\p{IsCJKUnifiedIdeographs}々])[\p{IsCJKUnifiedIdeographs}々]{1,5}[県市町村府](?![\p{IsCJKUnifiedIdeographs}々])")]
+    private static partial Regex PlaceName();
+
+    // Not a name: "市町村", "都道府県", "他県", "各市", "同町".
+    [GeneratedRegex(@"都道府|市町村|市区町村|町村|^[他別同各本当全両隣近県市町村]")]
+    private static partial Regex GenericPlace();
 
     // The label of a "・label：value" list item (the text is NFKC, so "：" reads ":").
     [GeneratedRegex(@"^\s*[・•\-*]\s*([^:]{1,30}):")]

@@ -80,11 +80,11 @@ public sealed class DocumentStore(NpgsqlDataSource db, TimeProvider time)
 
         long documentId;
         await using (var upsert = new NpgsqlCommand("""
-            insert into kb.documents (source_id, key, title, publisher, url, as_of, fiscal_year, content_hash, version, etag, last_modified, fetched_at, updated_at)
-            values (@s, @k, @title, @publisher, @url, @asof, @fy, @hash, 1, @etag, @lm, @now, @now)
+            insert into kb.documents (source_id, key, title, publisher, url, as_of, fiscal_year, aliases, content_hash, version, etag, last_modified, fetched_at, updated_at)
+            values (@s, @k, @title, @publisher, @url, @asof, @fy, @aliases, @hash, 1, @etag, @lm, @now, @now)
             on conflict (source_id, key) do update set
                 title = excluded.title, publisher = excluded.publisher, url = excluded.url, as_of = excluded.as_of,
-                fiscal_year = excluded.fiscal_year, content_hash = excluded.content_hash, version = kb.documents.version + 1,
+                fiscal_year = excluded.fiscal_year, aliases = excluded.aliases, content_hash = excluded.content_hash, version = kb.documents.version + 1,
                 etag = excluded.etag, last_modified = excluded.last_modified, fetched_at = excluded.fetched_at,
                 updated_at = excluded.updated_at, removed_at = null
             returning id
@@ -98,6 +98,7 @@ public sealed class DocumentStore(NpgsqlDataSource db, TimeProvider time)
             upsert.Parameters.AddWithValue("url", (object?)m.Source ?? DBNull.Value);
             upsert.Parameters.AddWithValue("asof", m.AsOf is { } asOf ? asOf : DBNull.Value);
             upsert.Parameters.AddWithValue("fy", m.FiscalYear is { } fy ? fy : DBNull.Value);
+            upsert.Parameters.AddWithValue("aliases", NpgsqlDbType.Array | NpgsqlDbType.Text, (object?)m.Aliases?.ToArray() ?? DBNull.Value);
             upsert.Parameters.AddWithValue("hash", document.ContentHash);
             upsert.Parameters.AddWithValue("etag", (object?)validators?.ETag ?? DBNull.Value);
             upsert.Parameters.AddWithValue("lm", (object?)validators?.LastModified ?? DBNull.Value);
@@ -176,7 +177,7 @@ public sealed class DocumentStore(NpgsqlDataSource db, TimeProvider time)
             version = (long)(await v.ExecuteScalarAsync(ct))!;
         var passages = new List<Passage>();
         await using (var cmd = new NpgsqlCommand("""
-            select p.id, d.key, d.title, p.heading_path, p.text, p.start_offset, p.end_offset, d.url, d.publisher, d.as_of, d.fiscal_year
+            select p.id, d.key, d.title, p.heading_path, p.text, p.start_offset, p.end_offset, d.url, d.publisher, d.as_of, d.fiscal_year, d.aliases
             from kb.passages p join kb.documents d on d.id = p.document_id
             where d.removed_at is null
             order by d.key, p.ordinal
@@ -189,7 +190,8 @@ public sealed class DocumentStore(NpgsqlDataSource db, TimeProvider time)
                     reader.IsDBNull(7) ? null : reader.GetString(7),
                     reader.IsDBNull(8) ? null : reader.GetString(8),
                     reader.IsDBNull(9) ? null : reader.GetFieldValue<DateOnly>(9),
-                    reader.IsDBNull(10) ? null : reader.GetInt32(10));
+                    reader.IsDBNull(10) ? null : reader.GetInt32(10),
+                    reader.IsDBNull(11) ? null : reader.GetFieldValue<string[]>(11));
                 passages.Add(new Passage("p" + reader.GetInt64(0), reader.GetString(1), reader.GetString(2),
                     reader.GetFieldValue<string[]>(3), reader.GetString(4), reader.GetInt32(5), reader.GetInt32(6), metadata));
             }

@@ -18,7 +18,8 @@ internal static class MarkdownParser
     {
         var ast = Markdown.Parse(markdown, Pipeline);
         var front = ast.Descendants<YamlFrontMatterBlock>().FirstOrDefault();
-        var fields = front is null ? [] : ReadFrontMatter(front.Lines.ToString());
+        var aliases = new List<string>();
+        var fields = front is null ? [] : ReadFrontMatter(front.Lines.ToString(), aliases);
 
         var blocks = new List<TextBlock>();
         foreach (var leaf in ast.Descendants<LeafBlock>())
@@ -53,11 +54,12 @@ internal static class MarkdownParser
             Field(fields, "source", "url", "sources.url"),
             Field(fields, "publisher"),
             ParseDate(Field(fields, "as_of", "asof", "date")),
-            int.TryParse(Field(fields, "fiscal_year"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var fy) ? fy : null);
+            int.TryParse(Field(fields, "fiscal_year"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var fy) ? fy : null,
+            Field(fields, "title_en") is { } english ? [.. aliases, english] : aliases.Count > 0 ? aliases : null);
         return new RawDocument(Field(fields, "title"), metadata, blocks);
     }
 
-    private static Dictionary<string, string> ReadFrontMatter(string yaml)
+    private static Dictionary<string, string> ReadFrontMatter(string yaml, List<string> aliases)
     {
         var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         // Markdig keeps the --- fences in the block's lines.
@@ -73,6 +75,11 @@ internal static class MarkdownParser
                     if (key is YamlScalarNode k && value is YamlScalarNode v && k.Value is not null && v.Value is not null)
                     {
                         fields[k.Value] = v.Value;
+                    }
+                    else if (key is YamlScalarNode { Value: "aliases" } && value is YamlSequenceNode names)
+                    {
+                        aliases.AddRange(names.Children.OfType<YamlScalarNode>().Select(n => JapaneseText.Normalize(n.Value ?? string.Empty).Trim())
+                            .Where(n => n.Length > 0));
                     }
                     else if (key is YamlScalarNode { Value: "sources" } && value is YamlSequenceNode list)
                     {

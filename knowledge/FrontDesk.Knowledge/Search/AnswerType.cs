@@ -74,13 +74,14 @@ public static partial class AnswerType
     [GeneratedRegex(@"何人|何名|人数|how many (people|persons|staff|residents)", RegexOptions.IgnoreCase)]
     private static partial Regex PeopleQuestion();
 
-    [GeneratedRegex(@"\d[\d,]*\s*(人|名)")]
+    // "約2万2千人": kanji units may sit between the digits.
+    [GeneratedRegex(@"\d[\d,.万千百]*\s*(人|名)")]
     private static partial Regex PeopleValue();
 
     [GeneratedRegex(@"いくら|金額|何円|何万円|how much|\bcost\b|\bprice\b", RegexOptions.IgnoreCase)]
     private static partial Regex MoneyQuestion();
 
-    [GeneratedRegex(@"\d[\d,.]*\s*(万|億|千)?\s*円")]
+    [GeneratedRegex(@"\d[\d,.万億千百]*\s*円")]
     private static partial Regex MoneyValue();
 
     [GeneratedRegex(@"割合|何割|何%|何パーセント|率|percentage|\brate\b|\bratio\b", RegexOptions.IgnoreCase)]

@@ -35,7 +35,8 @@ public sealed class IndexSnapshot : IDisposable
     private const string OrdinalField = "ord";
     private const int MaxQueryTerms = 256;
     private const int MaxQueryChars = 2000;
-    private const int RetrievalDepth = 100;
+    private const int MaxCachedTerms = 200_000;
+    private const int RetrievalDepth = 60;
     private const int RerankPool = 20;
     private const int PerDocumentPool = 3;
     private const double Bm25Share = 0.45;
@@ -48,6 +49,7 @@ public sealed class IndexSnapshot : IDisposable
     private const float ContextBoost = 0.3f;
     private const float SynonymBoost = 0.7f;
     private const double UnknownLatinFactor = 0.3;
+    private const double DetailFactor = 0.6;
 
     // A passage in the other language than the question (an article's English summary for a
     // Japanese question) still counts, but below the passages the user can read as asked.
@@ -73,8 +75,10 @@ public sealed class IndexSnapshot : IDisposable
     private readonly Dictionary<string, HashSet<string>> documentTerms = [];
     // Lucene document number → passage ordinal, read once instead of loading stored fields per query.
     private readonly int[] ordinalByDoc;
-    // Each passage's analysed terms (context and text), computed on first use: re-ranking needs them on every query.
-    private readonly IReadOnlySet<string>?[] passageTerms;
+    // Each passage's analysed terms (context and text): re-ranking needs them on every query.
+    private readonly IReadOnlySet<string>[] passageTerms;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Field, string Term), int> docFreqs = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<System.Text.RegularExpressions.Regex, byte[]> answerTypes = new();
     private int references = 1;
 
     private IndexSnapshot(long version, Passage[] passages, SynonymSet synonyms, Analyzer analyzer, Directory directory)
@@ -93,15 +97,25 @@ public sealed class IndexSnapshot : IDisposable
             ordinalByDoc[doc] = reader.Document(doc).GetField(OrdinalField).GetInt32Value() ?? -1;
         }
 
-        passageTerms = new IReadOnlySet<string>?[passages.Length];
-        foreach (var p in passages)
+        // Each passage's terms are worked out here, with its document's, rather than on the first
+        // query that pools it: a first query would otherwise analyse a hundred passages. Term
+        // strings are shared between passages to keep the sets small.
+        passageTerms = new IReadOnlySet<string>[passages.Length];
+        var shared = new Dictionary<string, string>();
+        string Shared(string term) => shared.TryGetValue(term, out var known) ? known : shared[term] = term;
+        for (var i = 0; i < passages.Length; i++)
         {
+            var p = passages[i];
             if (!documentTerms.TryGetValue(p.DocumentId, out var terms))
             {
-                documentTerms[p.DocumentId] = terms = [.. Analyze(p.DocumentTitle)];
+                documentTerms[p.DocumentId] = terms = [.. Analyze(p.DocumentTitle + "\n" + string.Join('\n', p.Metadata.Aliases ?? [])).Select(Shared)];
             }
 
-            terms.UnionWith(Analyze(p.Text));
+            var own = new HashSet<string>(Analyze(p.Text).Select(Shared));
+            terms.UnionWith(own);
+            own.UnionWith(Analyze(ContextOf(p)).Select(Shared));
+            own.TrimExcess();
+            passageTerms[i] = own;
         }
     }
 
@@ -119,6 +133,7 @@ public sealed class IndexSnapshot : IDisposable
         {
             Similarity = new BM25Similarity(),
             OpenMode = OpenMode.CREATE,
+            RAMBufferSizeMB = 256,
         };
         using (var writer = new IndexWriter(directory, config))
         {
@@ -133,6 +148,8 @@ public sealed class IndexSnapshot : IDisposable
                 });
             }
 
+            // One segment: every term lookup (document frequencies, query terms) is one seek, not one per segment.
+            writer.ForceMerge(1);
             writer.Commit();
         }
 
@@ -170,10 +187,24 @@ public sealed class IndexSnapshot : IDisposable
             }
         }
 
+        // A term no passage holds in a field scores nothing there; leaving it out keeps the query
+        // small (synonym groups bring many English and Japanese alternatives).
         foreach (var (term, boost) in boosts.OrderByDescending(kv => kv.Value).Take(MaxQueryTerms))
         {
-            query.Add(new TermQuery(new Term(BodyField, term)) { Boost = boost }, Occur.SHOULD);
-            query.Add(new TermQuery(new Term(ContextField, term)) { Boost = boost * ContextBoost }, Occur.SHOULD);
+            if (DocFreq(BodyField, term) > 0)
+            {
+                query.Add(new TermQuery(new Term(BodyField, term)) { Boost = boost }, Occur.SHOULD);
+            }
+
+            if (DocFreq(ContextField, term) > 0)
+            {
+                query.Add(new TermQuery(new Term(ContextField, term)) { Boost = boost * ContextBoost }, Occur.SHOULD);
+            }
+        }
+
+        if (query.Clauses.Count == 0)
+        {
+            return new SearchResult([], profile);
         }
 
         // BM25 rewards repeating one query term; re-ranking a wider pool by how many of the
@@ -196,11 +227,22 @@ public sealed class IndexSnapshot : IDisposable
         var pool = retrieved.Take(RerankPool)
             .Concat(retrieved.GroupBy(r => r.Passage.DocumentId).SelectMany(g => g.Take(PerDocumentPool)))
             .DistinctBy(r => r.Passage.Id);
+        var inherited = new Dictionary<string, double[]>();
+        double[] Inherited(string documentId)
+        {
+            if (!inherited.TryGetValue(documentId, out var coverage))
+            {
+                inherited[documentId] = coverage = profile.ConceptCoverage(DocumentTerms(documentId));
+            }
+
+            return coverage;
+        }
+
         var ranked = pool
             .Select(r => (r.Passage, r.Bm25, Blend: (r.SameLanguage ? 1 : OtherLanguageFactor) * (
                 Bm25Share * r.Bm25 / best
-                + PassageCoverageShare * profile.Coverage(PassageTerms(r.Ordinal), DocumentTerms(r.Passage.DocumentId), InheritedShare)
-                + (expected?.IsMatch(r.Passage.Text) == true ? AnswerTypeBonus : 0))))
+                + PassageCoverageShare * profile.Coverage(PassageTerms(r.Ordinal), Inherited(r.Passage.DocumentId), InheritedShare)
+                + (expected is not null && Holds(expected, r.Ordinal) ? AnswerTypeBonus : 0))))
             .OrderByDescending(x => x.Blend)
             .Take(Math.Max(1, top))
             .Select((x, i) => new SearchHit(x.Passage, x.Bm25, i + 1, x.Blend))
@@ -208,9 +250,15 @@ public sealed class IndexSnapshot : IDisposable
         return new SearchResult(ranked, profile);
     }
 
+
     public void Dispose() => Release();
 
-    public static string ContextOf(Passage p) => p.DocumentTitle + "\n" + string.Join('\n', p.HeadingPath);
+    // The article's aliases (other names, misspellings) sit with its title: a question worded the
+    // way an alias is reaches the article at the context field's modest weight.
+    public static string ContextOf(Passage p) =>
+        p.Metadata.Aliases is { Count: > 0 } aliases
+            ? p.DocumentTitle + "\n" + string.Join('\n', aliases) + "\n" + string.Join('\n', p.HeadingPath)
+            : p.DocumentTitle + "\n" + string.Join('\n', p.HeadingPath);
 
     internal bool TryAcquire()
     {
@@ -257,17 +305,41 @@ public sealed class IndexSnapshot : IDisposable
     private static bool IsWordBigram(AnalyzedToken token) =>
         token.Kind == TokenKind.Content && token.Term.Length == 2 && JapaneseText.ContainsCjk(token.Term);
 
-    private IReadOnlySet<string> PassageTerms(int ordinal)
+    private IReadOnlySet<string> PassageTerms(int ordinal) => passageTerms[ordinal];
+
+    // Questions repeat their words (and synonym groups their members): document frequencies are
+    // remembered per snapshot, up to a bound so odd input cannot grow the cache without limit.
+    private int DocFreq(string field, string term)
     {
-        var terms = Volatile.Read(ref passageTerms[ordinal]);
-        if (terms is null)
+        var key = (field, term);
+        if (docFreqs.TryGetValue(key, out var df))
         {
-            var p = passages[ordinal];
-            terms = Analyze(ContextOf(p) + "\n" + p.Text).ToHashSet();
-            Volatile.Write(ref passageTerms[ordinal], terms);
+            return df;
         }
 
-        return terms;
+        df = reader.DocFreq(new Term(field, term));
+        if (docFreqs.Count < MaxCachedTerms)
+        {
+            docFreqs.TryAdd(key, df);
+        }
+
+        return df;
+    }
+
+    // Whether a passage holds the kind of value asked for, remembered per answer type (a fixed,
+    // small set of patterns): scanning every pooled passage's text on every query was a third
+    // of re-ranking.
+    private bool Holds(System.Text.RegularExpressions.Regex expected, int ordinal)
+    {
+        var known = answerTypes.GetOrAdd(expected, _ => new byte[passages.Length]);
+        var state = Volatile.Read(ref known[ordinal]);
+        if (state == 0)
+        {
+            state = expected.IsMatch(passages[ordinal].Text) ? (byte)2 : (byte)1;
+            Volatile.Write(ref known[ordinal], state);
+        }
+
+        return state == 2;
     }
 
     private IReadOnlySet<string> DocumentTerms(string documentId) =>
@@ -281,7 +353,7 @@ public sealed class IndexSnapshot : IDisposable
         foreach (var token in TextAnalysis.Tokenize(question))
         {
             var unknown = token.Kind == TokenKind.Content && token.Term.Length == 2 && JapaneseText.ContainsCjk(token.Term)
-                && reader.DocFreq(new Term(BodyField, token.Term)) == 0;
+                && DocFreq(BodyField, token.Term) == 0;
             run = unknown ? (token.Start == previousStart + 1 ? run + 1 : 1) : 0;
             longest = Math.Max(longest, run);
             previousStart = unknown ? token.Start : -2;
@@ -310,7 +382,7 @@ public sealed class IndexSnapshot : IDisposable
 
             // A colloquial wording ("やり方") weighs what its written synonym ("利用方法") would.
             var weight = match.Members
-                .Where(m => m.All(t => reader.DocFreq(new Term(BodyField, t)) > 0))
+                .Where(m => m.All(t => DocFreq(BodyField, t) > 0))
                 .Select(m => PhraseWeight(m))
                 .Append(PhraseWeight(own))
                 .Max();
@@ -352,7 +424,7 @@ public sealed class IndexSnapshot : IDisposable
 
         foreach (var term in terms.Where((_, i) => !claimed.Contains(i)).Distinct())
         {
-            concepts.Add(new QueryConcept([[term]], Weight(term, kinds)));
+            concepts.Add(new QueryConcept([[term]], Weight(term, kinds)) { DetailWeight = Weight(term, kinds, detail: true) });
         }
 
         return new QueryProfile(concepts, Analyze, analyzer is JapaneseAnalyzer ? UnknownRun(question) : 0, DocumentTerms,
@@ -374,7 +446,7 @@ public sealed class IndexSnapshot : IDisposable
         return terms;
     }
 
-    private double Weight(string term, Dictionary<string, double> kinds)
+    private double Weight(string term, Dictionary<string, double> kinds, bool detail = false)
     {
         if (EnglishStopWords.Contains(term))
         {
@@ -382,7 +454,7 @@ public sealed class IndexSnapshot : IDisposable
         }
 
         var n = reader.MaxDoc;
-        var df = reader.DocFreq(new Term(BodyField, term));
+        var df = DocFreq(BodyField, term);
         var idf = Math.Log(1 + (n - df + 0.5) / (df + 0.5));
 
         // An English word the Japanese corpus never uses is usually untranslated, not off-topic.
@@ -391,6 +463,13 @@ public sealed class IndexSnapshot : IDisposable
             return idf * UnknownLatinFactor;
         }
 
-        return idf * Factor(kinds, term);
+        var factor = Factor(kinds, term);
+        return idf * (!detail ? factor : IsStemEdge(term) ? Math.Max(factor, DetailFactor) : factor > TextAnalysis.KindFactor(TokenKind.Kana) ? Math.Max(factor, DetailFactor * 0.75) : factor);
     }
+
+    // A kanji followed by the start of its inflection ("届け", "申し", "出し"), not by a particle
+    // or an auxiliary ("金っ", "出ま", "法は").
+    private static bool IsStemEdge(string term) =>
+        term.Length == 2 && term[0] is >= '\u4E00' and <= '\u9FFF' && term[1] is >= '\u3041' and <= '\u3096'
+        && !"っまでがはをにのともやへかよねだなてた".Contains(term[1]);
 }

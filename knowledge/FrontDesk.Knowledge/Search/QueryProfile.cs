@@ -9,9 +9,42 @@ public sealed record QueryConcept(IReadOnlyList<string[]> Alternatives, double W
 {
     private const double CoveredShare = 0.55;
 
+    // What the concept weighs when choosing a sentence inside passages already on topic: a
+    // kanji-hiragana word edge ("届け出", "申し込め") is weak evidence of topic but often the very
+    // detail asked for.
+    public double DetailWeight { get; init; } = Weight;
+
     // Squared, so a stray shared bigram ("めん" of "ラーメン" in "ガバメント") earns little.
-    public double CoverageBy(IReadOnlySet<string> terms) =>
-        Alternatives.Max(a => a.Length == 0 ? 0 : Math.Pow((double)a.Count(terms.Contains) / a.Length, 2));
+    // Loops, not LINQ: re-ranking calls this for every concept of every pooled passage.
+    public double CoverageBy(IReadOnlySet<string> terms)
+    {
+        var best = 0.0;
+        foreach (var alternative in Alternatives)
+        {
+            if (alternative.Length == 0)
+            {
+                continue;
+            }
+
+            var found = 0;
+            foreach (var term in alternative)
+            {
+                if (terms.Contains(term))
+                {
+                    found++;
+                }
+            }
+
+            var share = (double)found / alternative.Length;
+            best = Math.Max(best, share * share);
+            if (best >= 1)
+            {
+                break;
+            }
+        }
+
+        return best;
+    }
 
     public bool IsCoveredBy(IReadOnlySet<string> terms) => CoverageBy(terms) >= CoveredShare;
 }
@@ -53,7 +86,38 @@ public sealed class QueryProfile(
     // A passage inherits its document's topic at a discount: a question naming the publisher
     // ("知事会は…") should not favour the one paragraph that repeats the name.
     public double Coverage(IReadOnlySet<string> terms, IReadOnlySet<string> inherited, double discount) =>
-        IsEmpty ? 0 : Concepts.Sum(c => c.Weight * Math.Max(c.CoverageBy(terms), discount * c.CoverageBy(inherited))) / TotalWeight;
+        Coverage(terms, ConceptCoverage(inherited), discount);
+
+    // The same, with the inherited side worked out once per document (ConceptCoverage) rather
+    // than once per passage.
+    public double Coverage(IReadOnlySet<string> terms, double[] inherited, double discount)
+    {
+        if (IsEmpty)
+        {
+            return 0;
+        }
+
+        var sum = 0.0;
+        for (var i = 0; i < Concepts.Count; i++)
+        {
+            var c = Concepts[i];
+            var from = discount * inherited[i];
+            sum += c.Weight * (from >= 1 ? from : Math.Max(c.CoverageBy(terms), from));
+        }
+
+        return sum / TotalWeight;
+    }
+
+    public double[] ConceptCoverage(IReadOnlySet<string> terms)
+    {
+        var coverage = new double[Concepts.Count];
+        for (var i = 0; i < coverage.Length; i++)
+        {
+            coverage[i] = Concepts[i].CoverageBy(terms);
+        }
+
+        return coverage;
+    }
 
     public IReadOnlySet<string> TermSet(string text) => analyze(text).ToHashSet();
 }

@@ -10,6 +10,15 @@ public sealed class ArticleAnswerTests(ArticleIndexFixture articles) : IClassFix
 
     private Answer Ask(string question) => composer.Compose(question, articles.Snapshot.Search(question, 5));
 
+    [Theory]
+    [InlineData("秋田県の移住支援金の申請締切はいつですか")]
+    [InlineData("高知県で独自に上乗せされる金額はいくらですか")]
+    public void A_question_about_a_prefecture_the_articles_never_name_is_declined(string question)
+    {
+        var answer = Ask(question);
+        Assert.True(answer.Declined, answer.Text);
+    }
+
     [Fact]
     public void A_japanese_question_is_answered_with_japanese_sentences_not_the_english_summary()
     {

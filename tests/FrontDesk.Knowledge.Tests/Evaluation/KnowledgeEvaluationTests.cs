@@ -45,11 +45,11 @@ public sealed class KnowledgeEvaluationTests(ITestOutputHelper output)
         Assert.True(japanese.Questions.Count(q => !q.Answerable) >= 10);
 
         // Targets: recall@3 >= 0.90, answer_contains >= 0.80, declined >= 0.75, false declines <= 0.10.
-        // Not all are reached yet (see KNOWLEDGE-NOTES.md); these floors are today's figures so a
-        // change cannot lose ground unnoticed. Raise them as the figures improve.
-        Assert.True(japanese.RecallAt3 >= 0.89, $"recall@3 {japanese.RecallAt3:F3}");
-        Assert.True(japanese.AnswerContains >= 0.63, $"answer_contains {japanese.AnswerContains:F3}");
-        Assert.True(japanese.UnanswerableDeclined >= 0.58, $"declined {japanese.UnanswerableDeclined:F3}");
+        // answer_contains is not there yet (see KNOWLEDGE-NOTES.md): its floor is today's figure so
+        // a change cannot lose ground unnoticed. Raise it as the figure improves.
+        Assert.True(japanese.RecallAt3 >= 0.90, $"recall@3 {japanese.RecallAt3:F3}");
+        Assert.True(japanese.AnswerContains >= 0.65, $"answer_contains {japanese.AnswerContains:F3}");
+        Assert.True(japanese.UnanswerableDeclined >= 0.75, $"declined {japanese.UnanswerableDeclined:F3}");
         Assert.True(japanese.FalseDecline <= 0.10, $"false declines {japanese.FalseDecline:F3}");
     }
 

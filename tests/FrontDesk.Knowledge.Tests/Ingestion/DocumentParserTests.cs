@@ -123,6 +123,22 @@ public sealed class DocumentParserTests
     }
 
     [Fact]
+    public void Front_matter_aliases_and_the_english_title_are_read_as_aliases()
+    {
+        const string markdown = """
+            ---
+            title: 区域外就学
+            title_en: Out-of-district enrollment
+            aliases: [越境入学, 学区外就学]
+            ---
+            # 区域外就学
+            教育委員会に申し出ます。
+            """;
+        var document = DocumentParser.Parse("kuikigai.md", Encoding.UTF8.GetBytes(markdown));
+        Assert.Equal(["越境入学", "学区外就学", "Out-of-district enrollment"], document.Metadata.Aliases);
+    }
+
+    [Fact]
     public void Shift_JIS_text_is_read_and_undecodable_bytes_are_refused()
     {
         Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);

@@ -19,6 +19,21 @@ public sealed class IndexSnapshotTests(SeedIndexFixture seeds) : IClassFixture<S
         version);
 
     [Fact]
+    public void An_article_alias_reaches_its_passages_though_the_text_never_uses_it()
+    {
+        var text = "転入から3か月以上たってから申請します。";
+        using var index = IndexSnapshot.Build(
+            [
+                new Passage("x#0", "x", "支援金の手続き", ["申請"], text, 0, text.Length, new DocumentMetadata(Aliases: ["移往支援金", "relocation grant"])),
+                P("y", "空家の改修費用を補助します。"),
+            ],
+            SynonymSet.Empty, 1);
+
+        Assert.Equal("x#0", index.Search("移往支援金の申請").Hits[0].PassageId);
+        Assert.Equal("x#0", index.Search("relocation grant").Hits[0].PassageId);
+    }
+
+    [Fact]
     public void Spaced_full_width_numbers_find_the_unspaced_form()
     {
         using var index = Small();
