@@ -1,3 +1,9 @@
+using FrontDesk.Knowledge.Database;
+using FrontDesk.Knowledge.Documents;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace FrontDesk.Bench;
@@ -24,6 +30,20 @@ public sealed class BenchDatabase : IAsyncDisposable
         var name = "bench_" + Guid.NewGuid().ToString("N")[..12];
         await ExecuteAsync(admin, $"create database {name}");
         return new BenchDatabase(admin, name);
+    }
+
+    /// <summary>A host with only the migrated kb schema and the document store, for loading a corpus.</summary>
+    public async Task<IHost> KnowledgeStoreHostAsync()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Database:ConnectionString"] = ConnectionString });
+        builder.AddDatabase();
+        builder.AddKnowledge(search: false);
+        var host = builder.Build();
+        await host.Services.GetRequiredService<MigrationRunner>().MigrateAsync(CancellationToken.None);
+        return host;
     }
 
     public async ValueTask DisposeAsync()

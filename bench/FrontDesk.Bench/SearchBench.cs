@@ -33,14 +33,7 @@ public static class SearchBench
         var basePassages = documents.SelectMany(chunker.Chunk).ToList();
 
         await using var db = await BenchDatabase.CreateAsync();
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Database:ConnectionString"] = db.ConnectionString });
-        builder.AddDatabase();
-        builder.AddKnowledge(search: false);
-        using var host = builder.Build();
-        await host.Services.GetRequiredService<MigrationRunner>().MigrateAsync(CancellationToken.None);
+        using var host = await db.KnowledgeStoreHostAsync();
         var store = host.Services.GetRequiredService<DocumentStore>();
         await store.EnsureSourceAsync("bench", "folder", "generated", CancellationToken.None);
 

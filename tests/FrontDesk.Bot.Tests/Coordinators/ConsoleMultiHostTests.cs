@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using FrontDesk.Bot.Conversations;
 using FrontDesk.Bot.Staff;
 using FrontDesk.Testing;
@@ -7,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace FrontDesk.Bot.Tests.Coordinators;
 
-public sealed partial class ConsoleMultiHostTests(TestDatabase db) : IClassFixture<TestDatabase>
+public sealed class ConsoleMultiHostTests(TestDatabase db) : IClassFixture<TestDatabase>
 {
     [Fact]
     public async Task A_message_arriving_on_host_A_reaches_a_coordinator_signed_in_on_host_B_who_answers_it()
@@ -24,23 +23,17 @@ public sealed partial class ConsoleMultiHostTests(TestDatabase db) : IClassFixtu
 
         using var browser = hostB.CreateBrowser();
         var signIn = await browser.GetStringAsync("/console/sign-in");
-        await browser.PostAsync("/console/sign-in", Form(signIn, ("login", "kato"), ("password", "multi host password")));
+        await browser.PostAsync("/console/sign-in", ConsoleForms.Form(signIn, ("login", "kato"), ("password", "multi host password")));
         Assert.Contains("test:on-host-a", await browser.GetStringAsync("/console"));
 
         var page = await browser.GetStringAsync("/console/c/test%3Aon-host-a");
-        Assert.Equal(HttpStatusCode.Redirect, (await browser.PostAsync("/console/c/test%3Aon-host-a/claim", Form(page))).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.PostAsync("/console/c/test%3Aon-host-a/claim", ConsoleForms.Form(page))).StatusCode);
         var repliesBefore = senderA.TextsTo("on-host-a").Count;
         await engineA.HandleAsync(visitor, Activity.Message("2拠点目を探しています"), CancellationToken.None);
         Assert.Contains("2拠点目を探しています", await browser.GetStringAsync("/console/c/test%3Aon-host-a"));
         Assert.Equal(repliesBefore, senderA.TextsTo("on-host-a").Count);   // the bot stayed silent on host A
 
-        await browser.PostAsync("/console/c/test%3Aon-host-a/reply", Form(page, ("text", "加藤です。承知しました。")));
+        await browser.PostAsync("/console/c/test%3Aon-host-a/reply", ConsoleForms.Form(page, ("text", "加藤です。承知しました。")));
         Assert.Equal("加藤です。承知しました。", senderB.TextsTo("on-host-a")[^1]);
     }
-
-    static FormUrlEncodedContent Form(string page, params (string Key, string Value)[] fields) => new(
-        fields.Append(("__RequestVerificationToken", Token().Match(page).Groups[1].Value)).Select(f => KeyValuePair.Create(f.Item1, f.Item2)));
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex Token();
 }

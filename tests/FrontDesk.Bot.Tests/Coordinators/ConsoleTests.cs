@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using FrontDesk.Bot.Conversations;
 using FrontDesk.Bot.Staff;
 using FrontDesk.Testing;
@@ -7,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace FrontDesk.Bot.Tests.Coordinators;
 
-public sealed partial class ConsoleTests(TestDatabase db) : IClassFixture<TestDatabase>, IAsyncLifetime
+public sealed class ConsoleTests(TestDatabase db) : IClassFixture<TestDatabase>, IAsyncLifetime
 {
     const string Password = "correct horse battery";
     readonly RecordingSender sender = new();
@@ -31,8 +30,7 @@ public sealed partial class ConsoleTests(TestDatabase db) : IClassFixture<TestDa
 
     static async Task<string> TokenAsync(HttpClient http, string path)
     {
-        var page = await http.GetStringAsync(path);
-        return TokenField().Match(page).Groups[1].Value;
+        return ConsoleForms.TokenIn(await http.GetStringAsync(path));
     }
 
     static async Task<HttpResponseMessage> PostAsync(HttpClient http, string path, string token, params (string, string)[] fields) =>
@@ -158,7 +156,4 @@ public sealed partial class ConsoleTests(TestDatabase db) : IClassFixture<TestDa
         using var sato = await SignedInAsync("sato");
         Assert.Equal(HttpStatusCode.OK, (await sato.GetAsync("/hangfire")).StatusCode);
     }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex TokenField();
 }
