@@ -64,6 +64,7 @@ static class ConsolePages
                 <p><a href="/console/c/{Uri.EscapeDataString(item.Key)}"><strong>{E(ChannelName(item.Channel))}</strong> {E(item.Key)}</a>
                 · {status} · 理由: {E(ReasonName(item.Handoff.Reason))}</p>
                 {Profile(item.Profile)}
+                {Attachments(item.Handoff)}
                 {string.Concat(item.Recent.Select(Line))}
                 </div>
                 """);
@@ -92,7 +93,8 @@ static class ConsolePages
             {(notice is null ? "" : $"<p class=\"card\">{E(notice)}</p>")}
             <div class="card"><h1>{E(ChannelName(channel))} {E(key)}</h1>
             {(handoff is null ? "" : $"<p class=\"meta\">理由: {E(ReasonName(handoff.Reason))} · 依頼 {Local(handoff.RequestedAt)}</p>")}
-            {Profile(profile)}</div>
+            {Profile(profile)}
+            {Attachments(handoff)}</div>
             <div class="card">{string.Concat(lines.Select(Line))}</div>
             <div class="card">{actions}</div>
             """, user, antiforgery);
@@ -106,6 +108,11 @@ static class ConsolePages
         var intake = profile.Where(p => p.Key.StartsWith("intake.", StringComparison.Ordinal) && p.Key != "intake.completedAt").ToList();
         return intake.Count == 0 ? "" : "<p class=\"meta\">事前質問: " + string.Join(" / ", intake.Select(p => E($"{p.Key[7..]}={p.Value}"))) + "</p>";
     }
+
+    static string Attachments(HandoffState? handoff) => handoff is null ? "" : string.Concat(handoff.Attachments.Select(a => $$"""
+        <div class="attachment"><p><strong>{{E(a.Title)}}</strong>{{(a.Url is null || !a.Url.StartsWith("https://", StringComparison.Ordinal) && !a.Url.StartsWith("http://", StringComparison.Ordinal) ? "" : $" <a href=\"{E(a.Url)}\" rel=\"noreferrer\" target=\"_blank\">開く</a>")}}</p>
+        <p class="meta">{{string.Join(" / ", a.Facts.Select(f => E($"{f.Label}: {f.Value}")))}}</p></div>
+        """));
 
     static string ChannelName(string channel) => channel switch { "line" => "LINE", "kiosk" => "キオスク", "terminal" => "端末", _ => channel };
 

@@ -12,6 +12,7 @@ public static class HandoffExtensions
         builder.Services.AddOptions<OfficeHoursOptions>().BindConfiguration(OfficeHoursOptions.SectionName);
         builder.Services.AddSingleton<HandoffRules>();
         builder.Services.AddSingleton<OfficeHours>();
+        builder.Services.AddSingleton<HandoffDesk>();
         builder.Services.AddSingleton<ITurnMiddleware, HandoffMiddleware>();
         builder.Services.AddTransient<HandoffReminderJob>();
         builder.Services.AddRecurringJob<HandoffReminderJob>(HandoffReminderJob.JobId, JobQueues.Bot, "* * * * *", j => j.RunAsync(CancellationToken.None));

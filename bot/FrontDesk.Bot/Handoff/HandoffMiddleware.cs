@@ -1,4 +1,3 @@
-using System.Globalization;
 using FrontDesk.Bot.Conversations;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,7 +9,7 @@ namespace FrontDesk.Bot.Handoff;
 /// reach the transcript (which the console shows) and the bot stays silent. Console actions arrive as events
 /// through the engine, so they are ordered with the user's messages and guarded by the state's version.
 /// </summary>
-public sealed partial class HandoffMiddleware(HandoffRules rules, OfficeHours hours, IOptions<HandoffOptions> options, IOptions<OfficeHoursOptions> office,
+public sealed partial class HandoffMiddleware(HandoffRules rules, HandoffDesk desk, OfficeHours hours, IOptions<HandoffOptions> options,
     ILogger<HandoffMiddleware> logger) : ITurnMiddleware
 {
     public async Task InvokeAsync(TurnContext turn, TurnHandler next, CancellationToken ct)
@@ -42,59 +41,19 @@ public sealed partial class HandoffMiddleware(HandoffRules rules, OfficeHours ho
 
         if (rules.IsRequest(inbound))
         {
-            Request(turn, inbound.Kind == ActivityKind.Command && inbound.Value == "kiosk" ? "kiosk" : "requested");
+            desk.Request(turn, inbound.Kind == ActivityKind.Command && inbound.Value == "kiosk" ? "kiosk" : "requested");
             return;
         }
         if (rules.ReasonFor(turn) is { } reason)
         {
-            Request(turn, reason);
+            desk.Request(turn, reason);
             return;
         }
 
         await next(turn, ct);
 
         if (turn.State.Handoff is null && rules.DeclinedTooOften(turn.State))
-            Request(turn, "declined", afterAnswer: true);
-    }
-
-    void Request(TurnContext turn, string reason, bool afterAnswer = false)
-    {
-        turn.State.Handoff = new HandoffState { Status = HandoffStatus.Waiting, Reason = reason, RequestedAt = turn.Now, LastNoticeAt = turn.Now };
-        LogRequested(turn.Address.Channel, reason);
-        var lead = afterAnswer
-            ? new LocalText("うまくお答えできず申し訳ありません。相談員におつなぎします。", "Sorry I could not help. I am passing you to a coordinator.")
-            : reason switch
-            {
-                "emergency" => new LocalText("緊急の場合は、110番（警察）・119番（消防・救急）にご連絡ください。あわせて相談員にもお伝えします。",
-                    "In an emergency, call 110 (police) or 119 (fire and ambulance). I am also letting a coordinator know."),
-                "frustrated" => new LocalText("お役に立てず申し訳ありません。相談員におつなぎします。", "I am sorry I have not been helpful. Let me pass you to a coordinator."),
-                "requested" or "kiosk" => new LocalText("相談員におつなぎします。", "I am passing you to a coordinator."),
-                _ => new LocalText("このご相談は、相談員が直接お受けします。", "A coordinator will take this question personally."),
-            };
-
-        LocalText when;
-        if (hours.IsOpen(turn.Now))
-        {
-            var minutes = options.Value.ExpectedWaitMinutes;
-            when = new LocalText($"ただいまの待ち時間の目安は{minutes}分ほどです。このままお待ちください。", $"The expected wait is about {minutes} minutes. Please stay here.");
-        }
-        else
-        {
-            var next = hours.NextOpening(turn.Now);
-            var ja = next.ToString("M月d日（ddd）H:mm", CultureInfo.GetCultureInfo("ja-JP"));
-            var en = next.ToString("ddd d MMM, H:mm", CultureInfo.InvariantCulture);
-            when = new LocalText($"ただいま受付時間外です（受付: {Hours("ja")}）。{ja}以降に相談員が確認し、こちらでお返事します。",
-                $"We are closed now (hours: {Hours("en")}). A coordinator will read this and reply here from {en}.");
-        }
-        turn.Say(new LocalText($"{lead.Ja}\n{when.Ja}\n「ボットに戻る」でいつでもボットのご案内に戻れます。", $"{lead.En}\n{when.En}\nSay \"back to bot\" at any time to return to the bot."),
-            BackToBotButton(turn));
-    }
-
-    string Hours(string language)
-    {
-        var o = office.Value;
-        var days = language == "en" ? "weekdays" : "平日";
-        return $"{days} {o.Opens:H\\:mm}〜{o.Closes:H\\:mm}";
+            desk.Request(turn, "declined", afterAnswer: true);
     }
 
     void OnConsoleEvent(TurnContext turn)
@@ -144,10 +103,7 @@ public sealed partial class HandoffMiddleware(HandoffRules rules, OfficeHours ho
         }
     }
 
-    static CardAction BackToBotButton(TurnContext turn) => CardAction.Command(turn.T("ボットに戻る", "Back to the bot"), Commands.BackToBot);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Handoff requested on channel {Channel}: {Reason}")]
-    partial void LogRequested(string channel, string reason);
+    internal static CardAction BackToBotButton(TurnContext turn) => CardAction.Command(turn.T("ボットに戻る", "Back to the bot"), Commands.BackToBot);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Console event {Event} ignored in handoff state {State}")]
     partial void LogIgnored(string @event, string state);

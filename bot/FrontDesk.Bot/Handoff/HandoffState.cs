@@ -21,7 +21,12 @@ public sealed class HandoffState
     public DateTimeOffset? LastNoticeAt { get; set; }
     /// <summary>When the user was told the wait is longer than usual; set once, by the reminder job.</summary>
     public DateTimeOffset? RemindedAt { get; set; }
+    /// <summary>What the user was looking at when they asked for a person (a listing, a registration draft); shown in the console.</summary>
+    public List<HandoffAttachment> Attachments { get; set; } = [];
 }
+
+/// <summary>Context a feature hands over with the conversation. Facts are label/value rows; never put secrets here.</summary>
+public sealed record HandoffAttachment(string Kind, string Title, IReadOnlyList<FrontDesk.Bot.Conversations.CardFact> Facts, string? Url = null);
 
 /// <summary>Events the console sends through the engine, so they run in order with the user's messages.</summary>
 public static class HandoffEvents

@@ -8,15 +8,27 @@ namespace FrontDesk.Bot.Flows.Questions;
 /// Free text outside any flow is a question for the knowledge base: a short answer taken from the sources, with the
 /// sources named; below the calibrated confidence, an honest 「分かりません」 and the offer of a coordinator.
 /// </summary>
-public sealed class FreeTextHandler(QuestionAnswering answering)
+public sealed class FreeTextHandler(QuestionAnswering answering, IEnumerable<TextIntent> intents, IEnumerable<AnswerFollowUp> followUps)
 {
+    readonly IReadOnlyList<TextIntent> intents = intents.OrderBy(i => i.Order).ToList();
+    readonly IReadOnlyList<AnswerFollowUp> followUps = followUps.ToList();
+
     const int MaxLinks = 3;
 
-    public Task HandleAsync(TurnContext turn, CancellationToken ct)
+    public async Task HandleAsync(TurnContext turn, CancellationToken ct)
     {
         var question = turn.Inbound.Kind == ActivityKind.Message ? turn.Inbound.Text ?? "" : "";
+        foreach (var intent in intents)
+            if (await intent.TryHandleAsync(turn, question, ct))
+                return;
+        Answer(turn, question);
+    }
+
+    void Answer(TurnContext turn, string question)
+    {
         var answer = answering.Ask(question);
         var contact = CardAction.Command(turn.T("相談員と話す", "Talk to a coordinator"), Commands.Contact);
+        var more = followUps.SelectMany(f => f.For(turn, question)).ToList();
         if (answer.Declined)
         {
             turn.State.ConsecutiveDeclines++;
@@ -25,8 +37,8 @@ public sealed class FreeTextHandler(QuestionAnswering answering)
                 "言い方を変えてお尋ねいただくか、二地域居住コーディネーター（相談員）にご相談ください。",
                 "Sorry, I don't know. I could not find reliable information on that in our materials.\n" +
                 "Please try asking in other words, or talk to one of our dual-residence coordinators.",
-                contact, BotTexts.MenuButton(turn));
-            return Task.CompletedTask;
+                [.. more, contact, BotTexts.MenuButton(turn)]);
+            return;
         }
 
         turn.State.ConsecutiveDeclines = 0;
@@ -49,9 +61,8 @@ public sealed class FreeTextHandler(QuestionAnswering answering)
                         .ToList(),
                 },
             ],
-            SuggestedActions = [contact, BotTexts.MenuButton(turn)],
+            SuggestedActions = [.. more, contact, BotTexts.MenuButton(turn)],
         });
-        return Task.CompletedTask;
     }
 
     static string Describe(TurnContext turn, Citation c)

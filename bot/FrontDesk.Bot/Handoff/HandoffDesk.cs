@@ -1,0 +1,58 @@
+using System.Globalization;
+using FrontDesk.Bot.Conversations;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FrontDesk.Bot.Handoff;
+
+/// <summary>Starts a handoff. The middleware calls it for requests and rules; a flow calls it to hand over with context attached.</summary>
+public sealed partial class HandoffDesk(OfficeHours hours, IOptions<HandoffOptions> options, IOptions<OfficeHoursOptions> office, ILogger<HandoffDesk> logger)
+{
+    /// <summary>Puts the conversation in the coordinators' queue and tells the user what happens next.</summary>
+    public void Request(TurnContext turn, string reason, HandoffAttachment? attachment = null, bool afterAnswer = false)
+    {
+        turn.State.Handoff = new HandoffState
+        {
+            Status = HandoffStatus.Waiting, Reason = reason, RequestedAt = turn.Now, LastNoticeAt = turn.Now,
+            Attachments = attachment is null ? [] : [attachment],
+        };
+        LogRequested(turn.Address.Channel, reason);
+        var lead = afterAnswer
+            ? new LocalText("うまくお答えできず申し訳ありません。相談員におつなぎします。", "Sorry I could not help. I am passing you to a coordinator.")
+            : reason switch
+            {
+                "emergency" => new LocalText("緊急の場合は、110番（警察）・119番（消防・救急）にご連絡ください。あわせて相談員にもお伝えします。",
+                    "In an emergency, call 110 (police) or 119 (fire and ambulance). I am also letting a coordinator know."),
+                "frustrated" => new LocalText("お役に立てず申し訳ありません。相談員におつなぎします。", "I am sorry I have not been helpful. Let me pass you to a coordinator."),
+                "requested" or "kiosk" => new LocalText("相談員におつなぎします。", "I am passing you to a coordinator."),
+                _ => new LocalText("このご相談は、相談員が直接お受けします。", "A coordinator will take this question personally."),
+            };
+
+        LocalText when;
+        if (hours.IsOpen(turn.Now))
+        {
+            var minutes = options.Value.ExpectedWaitMinutes;
+            when = new LocalText($"ただいまの待ち時間の目安は{minutes}分ほどです。このままお待ちください。", $"The expected wait is about {minutes} minutes. Please stay here.");
+        }
+        else
+        {
+            var next = hours.NextOpening(turn.Now);
+            var ja = next.ToString("M月d日（ddd）H:mm", CultureInfo.GetCultureInfo("ja-JP"));
+            var en = next.ToString("ddd d MMM, H:mm", CultureInfo.InvariantCulture);
+            when = new LocalText($"ただいま受付時間外です（受付: {Hours("ja")}）。{ja}以降に相談員が確認し、こちらでお返事します。",
+                $"We are closed now (hours: {Hours("en")}). A coordinator will read this and reply here from {en}.");
+        }
+        turn.Say(new LocalText($"{lead.Ja}\n{when.Ja}\n「ボットに戻る」でいつでもボットのご案内に戻れます。", $"{lead.En}\n{when.En}\nSay \"back to bot\" at any time to return to the bot."),
+            HandoffMiddleware.BackToBotButton(turn));
+    }
+
+    string Hours(string language)
+    {
+        var o = office.Value;
+        var days = language == "en" ? "weekdays" : "平日";
+        return $"{days} {o.Opens:H\\:mm}〜{o.Closes:H\\:mm}";
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Handoff requested on channel {Channel}: {Reason}")]
+    partial void LogRequested(string channel, string reason);
+}
