@@ -17,19 +17,7 @@ namespace FrontDesk.Bench;
 /// </summary>
 public static class KioskBench
 {
-    static readonly string[] Questions =
-    [
-        "移住支援金は世帯でいくらもらえますか？",
-        "空き家バンクってどんな仕組み？",
-        "区域外就学とは何ですか？",
-        "保育園留学について教えてください",
-        "ふるさと住民登録とは何ですか？",
-        "お試し移住の交通費の補助はありますか？",
-        "二地域居住の支援制度を教えてください",
-        "テレワークで移住しても支援金はもらえますか？",
-        "ふるさと納税とは何ですか？",
-        "全国版の空き家バンクはありますか？",
-    ];
+    static readonly IReadOnlyList<string> Questions = BenchQuestions.Answerable;
 
     const int Devices = 50;
     const int PollingMs = 250;
@@ -143,7 +131,7 @@ public static class KioskBench
         {
             // Bot bubbles only; an answer is "visible" when its bubble is in the DOM and scrolled into the viewport.
             var before = await page.EvaluateAsync<int>("() => document.querySelectorAll('.webchat__bubble:not(.webchat__bubble--from-user)').length");
-            await input.FillAsync(Questions[i % Questions.Length]);
+            await input.FillAsync(Questions[i % Questions.Count]);
             var clock = Stopwatch.StartNew();
             await send.TapAsync();
             await page.WaitForFunctionAsync("""
@@ -234,7 +222,7 @@ public static class KioskBench
                 string? watermark = null;
                 for (var t = 0; t < turns; t++)
                 {
-                    var reply = await AskByPollingAsync(http, c, Questions[(i + t) % Questions.Length], watermark);
+                    var reply = await AskByPollingAsync(http, c, Questions[(i + t) % Questions.Count], watermark);
                     own.Add(reply.Milliseconds);
                     await Task.Delay(think);
                 }
@@ -246,7 +234,7 @@ public static class KioskBench
             for (var t = 0; t < turns; t++)
             {
                 var clock = Stopwatch.StartNew();
-                var id = await PostAsync(http, c, Questions[(i + t) % Questions.Length]);
+                var id = await PostAsync(http, c, Questions[(i + t) % Questions.Count]);
                 while (true)
                 {
                     var count = 0;

@@ -32,6 +32,7 @@ public static class LineBench
         await using var app = new FrontDeskWebApp(db.ConnectionString, environment: "Production", settings: settings);
         using (var http = app.CreateClient())
             line.WebhookUrl = new Uri(http.BaseAddress!, "/line/webhook");
+        await KnowledgeContent.LoadAsync(app.Services, KnowledgeContent.ArticlesFolder);
 
         var replied = new ConcurrentDictionary<string, long>();
         line.CallRecorded += call =>
@@ -41,16 +42,16 @@ public static class LineBench
         };
 
         // Warm-up at full width: JIT, thread pool and one pooled connection per concurrent sender, as in steady state.
-        await RunAsync(line, replied, "warm", senders, 10, pace: null);
+        await RunAsync(line, replied, senders, 10, pace: null);
         // Other work on the machine skews every figure; the load average says how much there was.
         var loadBefore = LoadAverage();
-        Console.WriteLine($"LINE webhook benchmark: {Environment.ProcessorCount} cores; web host, fake LINE platform and PostgreSQL on loopback; one text event per webhook");
+        Console.WriteLine($"LINE webhook benchmark: {Environment.ProcessorCount} cores; web host, fake LINE platform and PostgreSQL on loopback; one knowledge question per webhook (the project's articles)");
         Console.WriteLine();
         Console.WriteLine("| scenario | webhooks | acks/s | ack p50 ms | ack p99 ms | ack max ms | reply p50 ms | reply p95 ms | reply p99 ms | non-200 |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        Report($"{senders} senders, one webhook per second each", await RunAsync(line, replied, "paced", senders, seconds, pace: TimeSpan.FromSeconds(1)));
-        Report($"{senders} senders, {rate} webhooks per second each", await RunAsync(line, replied, "busy", senders, seconds * rate, pace: TimeSpan.FromSeconds(1.0 / rate)));
-        Report($"{senders} concurrent senders, back-to-back", await RunAsync(line, replied, "sat", senders, perSender, pace: null));
+        Report($"{senders} senders, one webhook per second each", await RunAsync(line, replied, senders, seconds, pace: TimeSpan.FromSeconds(1)));
+        Report($"{senders} senders, {rate} webhooks per second each", await RunAsync(line, replied, senders, seconds * rate, pace: TimeSpan.FromSeconds(1.0 / rate)));
+        Report($"{senders} concurrent senders, back-to-back", await RunAsync(line, replied, senders, perSender, pace: null));
         Console.WriteLine();
         Console.WriteLine("ack = webhook POST answered (event recorded durably); reply = from the start of the POST to the reply API call reaching the fake platform.");
 
@@ -62,7 +63,7 @@ public static class LineBench
         return left == 0 ? 0 : 1;
     }
 
-    static async Task<Result> RunAsync(FakeLinePlatform line, ConcurrentDictionary<string, long> replied, string prefix, int senders, int webhooksEach, TimeSpan? pace)
+    static async Task<Result> RunAsync(FakeLinePlatform line, ConcurrentDictionary<string, long> replied, int senders, int webhooksEach, TimeSpan? pace)
     {
         var acks = new ConcurrentBag<double>();
         var sent = new ConcurrentDictionary<string, long>();
@@ -76,7 +77,8 @@ public static class LineBench
             var next = Stopwatch.GetTimestamp();
             for (var i = 0; i < webhooksEach; i++)
             {
-                var e = line.Events.Text(user, $"{prefix} 質問 {i}");
+                // Distinct answerable questions in turn: a repeated or unanswerable one would hand the user to a coordinator.
+                var e = line.Events.Text(user, BenchQuestions.Answerable[(s + i) % BenchQuestions.Answerable.Count]);
                 var token = e["replyToken"]!.GetValue<string>();
                 var body = line.WebhookBody(e);
                 var signature = line.Sign(body);
