@@ -66,7 +66,7 @@ public sealed partial class LineEventMapper(TimeProvider time, ILogger<LineEvent
         var activity = type switch
         {
             "message" => MapMessage(e),
-            "postback" => e.TryGetProperty("postback", out var pb) && Str(pb, "data") is { } postback ? PostbackData.Decode(postback) : null,
+            "postback" => e.TryGetProperty("postback", out var pb) && Text(pb, "data") is { } postback ? PostbackData.Decode(postback) : null,
             "follow" => Activity.Event("follow"),
             "unsend" => e.TryGetProperty("unsend", out var un) && Str(un, "messageId") is { Length: > 0 } messageId
                 ? Activity.Event(LineChannel.Events.Unsend) with { Value = messageId }
@@ -101,7 +101,7 @@ public sealed partial class LineEventMapper(TimeProvider time, ILogger<LineEvent
             return null;
         var messageId = Str(m, "id");
         var activity = kind == "text"
-            ? Str(m, "text") is { } text ? Activity.Message(text) : null
+            ? Text(m, "text") is { } text ? Activity.Message(text) : null
             : Activity.Event(LineChannel.Events.UnsupportedMessage) with { Value = kind.Length <= 32 ? kind : "unknown" };
         return activity is null ? null : activity with { ChannelMessageId = messageId };
     }
@@ -122,8 +122,24 @@ public sealed partial class LineEventMapper(TimeProvider time, ILogger<LineEvent
     }
 
     /// <summary>A string property, or null when it is missing, not a string, or the element is not an object at all.</summary>
-    static string? Str(JsonElement e, string name) =>
+    /// <summary>An id or keyword; one with a NUL or a broken surrogate cannot be stored and counts as missing.</summary>
+    static string? Str(JsonElement e, string name) => Text(e, name) is { } s && IsStorable(s) ? s : null;
+
+    /// <summary>User text: the engine's sanitizer cleans it.</summary>
+    static string? Text(JsonElement e, string name) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    static bool IsStorable(string s)
+    {
+        for (var i = 0; i < s.Length; i++)
+        {
+            if (s[i] == '\0' || char.IsLowSurrogate(s[i]))
+                return false;
+            if (char.IsHighSurrogate(s[i]) && (++i >= s.Length || !char.IsLowSurrogate(s[i])))
+                return false;
+        }
+        return true;
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "LINE webhook event of unknown type {Type} ignored (logged once per type)")]
     partial void LogUnknownType(string type);

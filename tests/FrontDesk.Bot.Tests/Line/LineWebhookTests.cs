@@ -166,11 +166,35 @@ public sealed class LineWebhookTests(TestDatabase db) : IClassFixture<TestDataba
     }
 
     [Fact]
+    public async Task Ids_that_PostgreSQL_cannot_store_are_ignored_while_the_events_sent_with_them_are_answered()
+    {
+        await using var bot = await LineBot.StartAsync(db.ConnectionString);
+        var user = LineEvents.NewUserId();
+        var badId = bot.Events.Text(LineEvents.NewUserId(), "a");
+        badId["webhookEventId"] = "01H\0BAD";
+        var badUser = bot.Events.Text(LineEvents.NewUserId(), "b");
+        badUser["source"]!["userId"] = "U\uD800";
+        var good = bot.Events.Text(user, "こんにちは\0です");
+
+        // One request with all three, and the good one also concurrently with others: nobody gets a server error.
+        var others = Enumerable.Range(0, 9).Select(_ => LineEvents.NewUserId()).ToList();
+        var responses = await Task.WhenAll(others.Select(u => bot.SendAsync(bot.Events.Text(u, "x"))).Append(bot.SendAsync(badId, badUser, good)));
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        foreach (var r in responses)
+            r.Dispose();
+
+        await Eventually.TrueAsync(() => others.Append(user).All(u => bot.Line.DeliveredTo(u).Count > 0), "the good events are answered");
+        Assert.Equal(1, await InboxRowsAsync(Id(good)));
+        Assert.Equal(0, await db.ScalarAsync<long>("select count(*) from line.inbox where webhook_event_id like '01H%BAD'"));
+    }
+
+    [Fact]
     public async Task Three_hundred_randomly_damaged_events_never_cause_a_server_error()
     {
         await using var bot = await LineBot.StartAsync(db.ConnectionString);
         var random = new Random(7);
-        JsonNode?[] replacements = [null, 0, -1, 1e300, "", "x", true, new JsonArray(), new JsonObject(), new JsonArray(1, "a")];
+        // NUL and a lone surrogate cannot be stored in PostgreSQL text: such an id must be ignored, not fail the write.
+        JsonNode?[] replacements = [null, 0, -1, 1e300, "", "x", "\0x", "\uD800", true, new JsonArray(), new JsonObject(), new JsonArray(1, "a")];
         for (var i = 0; i < 300; i++)
         {
             var user = LineEvents.NewUserId();
