@@ -1,6 +1,7 @@
 using FrontDesk.Bot.Conversations;
 using FrontDesk.Bot.Flows.Menu;
 using FrontDesk.Bot.Flows.Questions;
+using FrontDesk.Jobs;
 using FrontDesk.Knowledge.Database;
 
 namespace FrontDesk.Bot.Registration;
@@ -19,6 +20,8 @@ public static class RegistrationExtensions
         services.AddSingleton<Flow>(sp => sp.GetRequiredService<RegistrationFlow>());
         services.AddSingleton<TextIntent, RegistrationAccount>();
         services.AddSingleton<ITurnMiddleware, RegistrationHandoffMiddleware>();
+        services.AddTransient<RegistrationMaintenanceJob>();
+        services.AddRecurringJob<RegistrationMaintenanceJob>(RegistrationMaintenanceJob.JobId, JobQueues.Bot, "15 * * * *", j => j.RunAsync(CancellationToken.None));
         services.AddAuthorizationBuilder().AddPolicy(RegistrationConsole.RegistrarPolicy, p => p.RequireAuthenticatedUser().RequireRole(RegistrationConsole.RegistrarRoles));
         services.AddSingleton(new MenuEntry(40, new("ふるさと住民登録", "Furusato registration"),
             new("地域とつながる登録（確認・変更・削除もこちら）", "Stay connected with the region"), Commands.StartFlow, RegistrationFlow.FlowName));

@@ -24,7 +24,7 @@ public sealed class RegistrationFlow(RegistrationStore store, HandoffDesk desk, 
     internal const string Agree = "_agree", Decline = "_decline", Resume = "_resume", Restart = "_restart", None = "_none",
         Skip = "_skip", Done = "_done", Suggested = "_suggested", Submit = "_submit", Edit = "_edit", Help = "_help";
 
-    static readonly string[] AgreeWords = ["同意する", "同意します", "同意", "はい", "agree", "i agree", "yes"];
+    static readonly string[] AgreeWords = ["同意する", "同意します", "はい", "agree", "i agree", "yes"];
     static readonly string[] DeclineWords = ["同意しない", "同意しません", "いいえ", "しない", "decline", "no", "disagree"];
     static readonly string[] NoneWords = ["なし", "ない", "ありません", "持っていない", "none", "no"];
     static readonly string[] SkipWords = ["答えない", "スキップ", "回答しない", "なし", "skip"];
@@ -87,12 +87,19 @@ public sealed class RegistrationFlow(RegistrationStore store, HandoffDesk desk, 
     ];
 
     public override string Name => FlowName;
+
+    /// <summary>How long the draft is kept: days on LINE (to resume later), minutes on a shared kiosk.</summary>
+    TimeSpan Lifetime(TurnContext turn) => turn.Address.Channel == "kiosk"
+        ? TimeSpan.FromMinutes(options.Value.KioskDraftMinutes)
+        : TimeSpan.FromDays(options.Value.DraftDays);
     public override LocalText Title { get; } = new("ふるさと住民登録", "Furusato resident registration");
 
     public override async Task StartAsync(TurnContext turn, FlowFrame frame, CancellationToken ct)
     {
         frame.Private = true;
         turn.PrivateInput = TranscriptPlaceholder;
+        // Answers such as a romanised name or an e-mail address must not switch the conversation to English.
+        turn.State.Language ??= turn.Language;
         if (!options.Value.Enabled)
         {
             turn.Say("申し訳ありません。ただいま登録を受け付けていません。窓口の相談員にお尋ねください。",
@@ -140,8 +147,18 @@ public sealed class RegistrationFlow(RegistrationStore store, HandoffDesk desk, 
         var form = record.Form;
         form.Relations = [.. Picked(form.Relations), Finished];
         form.Topics = [.. Picked(form.Topics), Finished];
-        await store.SaveDraftAsync(store.OwnerIndex(turn.Address.Key), null, form, record.Id, options.Value.DraftDays, ct);
+        await store.SaveDraftAsync(store.OwnerIndex(turn.Address.Key), null, form, record.Id, Lifetime(turn), ct);
         AskWhichToEdit(turn);
+    }
+
+    /// <summary>「やめる」 discards the draft: cancelling means the person does not want it kept.</summary>
+    public override async Task CancelledAsync(TurnContext turn, FlowFrame frame, CancellationToken ct)
+    {
+        turn.PrivateInput = TranscriptPlaceholder;
+        if (options.Value.Enabled)
+            await store.DeleteDraftAsync(store.OwnerIndex(turn.Address.Key), ct);
+        if (turn.Address.Channel == "kiosk")
+            turn.Say("入力した内容は消去しました。", "What you typed has been erased.");
     }
 
     /// <summary>A request for a person while the form is open: hand over with the draft's progress attached.</summary>
@@ -149,7 +166,7 @@ public sealed class RegistrationFlow(RegistrationStore store, HandoffDesk desk, 
     {
         turn.PrivateInput = TranscriptPlaceholder;
         var draft = await store.DraftAsync(store.OwnerIndex(turn.Address.Key), ct) ?? new Draft(new RegistrationForm(), null, null, null);
-        desk.Request(turn, "registration", Attachment(turn, draft, frame));
+        desk.Request(turn, "requested", Attachment(turn, draft, frame));
     }
 
     public override async Task ResumeAsync(TurnContext turn, FlowFrame frame, CancellationToken ct)
@@ -202,7 +219,7 @@ public sealed class RegistrationFlow(RegistrationStore store, HandoffDesk desk, 
 
         if (input == Help || Phrases.Matches(typed, HelpWords))
         {
-            desk.Request(turn, "registration", Attachment(turn, draft, frame));
+            desk.Request(turn, "requested", Attachment(turn, draft, frame));
             return;
         }
 
@@ -213,7 +230,7 @@ public sealed class RegistrationFlow(RegistrationStore store, HandoffDesk desk, 
                 {
                     draft.Form.Relations = [.. Picked(draft.Form.Relations)];
                     draft.Form.Topics = [.. Picked(draft.Form.Topics)];
-                    var submitted = await store.SubmitAsync(owner, turn.Address.Channel, draft, keepOwner: turn.Address.Channel != "kiosk", options.Value.DraftDays, ct);
+                    var submitted = await store.SubmitAsync(owner, turn.Address.Channel, draft, keepOwner: turn.Address.Channel != "kiosk", Lifetime(turn), ct);
                     SayFinished(turn, submitted, draft.EditingId is not null);
                     End(turn, frame);
                 }
@@ -257,7 +274,7 @@ public sealed class RegistrationFlow(RegistrationStore store, HandoffDesk desk, 
             Ask(turn, frame, field.Key, draft.Form);
             return;
         }
-        await store.SaveDraftAsync(owner, null, draft.Form, draft.EditingId, options.Value.DraftDays, ct);
+        await store.SaveDraftAsync(owner, null, draft.Form, draft.EditingId, Lifetime(turn), ct);
         if (outcome.StayOnStep)
         {
             Ask(turn, frame, field.Key, draft.Form);
@@ -433,21 +450,21 @@ public sealed class RegistrationFlow(RegistrationStore store, HandoffDesk desk, 
     async Task ConsentAsync(TurnContext turn, FlowFrame frame, byte[] owner, string input, string typed, CancellationToken ct)
     {
         var shown = PrivacyNotice.Summary(options.Value.DraftDays);
-        if (input == Agree || Phrases.Matches(typed, AgreeWords))
-        {
-            var consent = await store.RecordConsentAsync(owner, turn.Address.Channel, PrivacyNotice.Version, PrivacyNotice.Sha256(shown), accepted: true, ct);
-            await store.SaveDraftAsync(owner, consent, new RegistrationForm(), null, options.Value.DraftDays, ct);
-            turn.Say("ありがとうございます。いつでも「やめる」で中止できます。途中でやめても、続きから再開できます。",
-                "Thank you. You can say \"cancel\" at any time; an unfinished form can be continued later.");
-            frame.Step = Fields[0].Key;
-            Ask(turn, frame, Fields[0].Key, new RegistrationForm());
-        }
-        else if (input == Decline || Phrases.Matches(typed, DeclineWords))
+        if (input == Decline || Phrases.Matches(typed, DeclineWords))
         {
             await store.RecordConsentAsync(owner, turn.Address.Channel, PrivacyNotice.Version, PrivacyNotice.Sha256(shown), accepted: false, ct);
             turn.Say("承知しました。個人情報はお預かりしていません。ほかにご質問があれば、いつでもどうぞ。",
                 "Understood. No personal data has been taken. Feel free to ask anything else.", BotTexts.MenuButton(turn));
             End(turn, frame);
+        }
+        else if (input == Agree || Phrases.Matches(typed, AgreeWords))
+        {
+            var consent = await store.RecordConsentAsync(owner, turn.Address.Channel, PrivacyNotice.Version, PrivacyNotice.Sha256(shown), accepted: true, ct);
+            await store.SaveDraftAsync(owner, consent, new RegistrationForm(), null, Lifetime(turn), ct);
+            turn.Say("ありがとうございます。いつでも「やめる」で中止できます。途中でやめても、続きから再開できます。",
+                "Thank you. You can say \"cancel\" at any time; an unfinished form can be continued later.");
+            frame.Step = Fields[0].Key;
+            Ask(turn, frame, Fields[0].Key, new RegistrationForm());
         }
         else
             AskConsent(turn, frame);

@@ -20,6 +20,10 @@ public sealed class RegistrationOptions : IValidatableObject
     [Range(1, 365)]
     public int DraftDays { get; set; } = 14;
 
+    /// <summary>A kiosk form cannot be resumed elsewhere; its encrypted draft goes after this long at most.</summary>
+    [Range(1, 1440)]
+    public int KioskDraftMinutes { get; set; } = 30;
+
     /// <summary>Where people reach this host, for the privacy notice link in chat messages.</summary>
     [Required]
     public string PublicBaseUrl { get; set; } = "http://127.0.0.1:5080";

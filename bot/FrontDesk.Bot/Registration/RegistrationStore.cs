@@ -56,7 +56,7 @@ public sealed class RegistrationStore(NpgsqlDataSource db, FieldCipher cipher, T
 
     sealed record DraftContent(RegistrationForm Form, long? EditingId);
 
-    public async Task SaveDraftAsync(byte[] owner, long? consentId, RegistrationForm form, long? editingId, int days, CancellationToken ct)
+    public async Task SaveDraftAsync(byte[] owner, long? consentId, RegistrationForm form, long? editingId, TimeSpan lifetime, CancellationToken ct)
     {
         var sealedDraft = cipher.Seal(DraftPurpose, JsonSerializer.Serialize(new DraftContent(form, editingId), Json));
         var now = time.GetUtcNow();
@@ -71,7 +71,7 @@ public sealed class RegistrationStore(NpgsqlDataSource db, FieldCipher cipher, T
         cmd.Parameters.Add(new() { Value = sealedDraft.KeyId });
         cmd.Parameters.Add(new() { Value = sealedDraft.Data });
         cmd.Parameters.Add(new() { Value = now });
-        cmd.Parameters.Add(new() { Value = now.AddDays(days) });
+        cmd.Parameters.Add(new() { Value = now + lifetime });
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
@@ -86,7 +86,7 @@ public sealed class RegistrationStore(NpgsqlDataSource db, FieldCipher cipher, T
     /// Turns the draft into a registration (or updates the one being changed) and, in the same transaction, empties
     /// the draft and keeps the number in it; returns the number.
     /// </summary>
-    public async Task<string> SubmitAsync(byte[] owner, string channel, Draft draft, bool keepOwner, int days, CancellationToken ct)
+    public async Task<string> SubmitAsync(byte[] owner, string channel, Draft draft, bool keepOwner, TimeSpan lifetime, CancellationToken ct)
     {
         var form = draft.Form;
         var now = time.GetUtcNow();
@@ -135,7 +135,7 @@ public sealed class RegistrationStore(NpgsqlDataSource db, FieldCipher cipher, T
             done.Parameters.Add(new() { Value = owner });
             done.Parameters.Add(new() { Value = number });
             done.Parameters.Add(new() { Value = now });
-            done.Parameters.Add(new() { Value = now.AddDays(days) });
+            done.Parameters.Add(new() { Value = now + lifetime });
             await done.ExecuteNonQueryAsync(ct);
         }
         await tx.CommitAsync(ct);
