@@ -266,17 +266,14 @@ public sealed class RegistrationStore(NpgsqlDataSource db, FieldCipher cipher, T
             with other as (
                 update registration.registrations set merged_into = $1, owner_index = null, email_index = null, payload = ''::bytea, key_id = '-', updated_at = $3
                 where id = $2 and merged_into is null and exists (select from registration.registrations where id = $1 and merged_into is null)
-                returning id)
-            update registration.involvements set registration_id = $1 where registration_id in (select id from other)
+                returning id),
+            moved as (update registration.involvements set registration_id = $1 where registration_id in (select id from other))
+            select count(*) from other
             """, conn, tx);
         merge.Parameters.Add(new() { Value = keepId });
         merge.Parameters.Add(new() { Value = otherId });
         merge.Parameters.Add(new() { Value = time.GetUtcNow() });
-        await merge.ExecuteNonQueryAsync(ct);
-        await using var check = new NpgsqlCommand("select merged_into = $1 from registration.registrations where id = $2", conn, tx);
-        check.Parameters.Add(new() { Value = keepId });
-        check.Parameters.Add(new() { Value = otherId });
-        var merged = await check.ExecuteScalarAsync(ct) is true;
+        var merged = (long)(await merge.ExecuteScalarAsync(ct))! == 1;
         await tx.CommitAsync(ct);
         return merged;
     }

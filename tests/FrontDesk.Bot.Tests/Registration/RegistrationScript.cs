@@ -5,21 +5,27 @@ using FrontDesk.Testing;
 namespace FrontDesk.Bot.Tests.Registration;
 
 /// <summary>One person going through the form on the engine's test channel, with valid answers unless a test says otherwise.</summary>
-public sealed class RegistrationScript(BotHost host, string user)
+public sealed class RegistrationScript(ConversationEngine engine, RecordingSender sender, string user)
 {
+    public RegistrationScript(BotHost host, string user) : this(host.Engine, host.Sender, user)
+    {
+    }
+
     public string User { get; } = user;
     public string Name { get; init; } = "鈴木 椿";
     public string Kana { get; init; } = "すずき つばき";
     public string Email { get; init; } = "tsubaki.suzuki@example.jp";
     public string Phone { get; init; } = "０９０ー４４１７ー２２８３";
 
-    public IReadOnlyList<string> Texts => host.Sender.TextsTo(User);
+    public IReadOnlyList<string> Texts => sender.TextsTo(User);
     public string Last => Texts[^1];
 
-    public Task SayAsync(string text) => host.SayAsync(User, text);
-    public Task PressAsync(string value) => host.PressAsync(User, Commands.Answer, value);
+    ConversationAddress Address => new(RecordingSender.ChannelName, User);
 
-    public async Task StartAsync() => await host.PressAsync(User, Commands.StartFlow, RegistrationFlow.FlowName);
+    public Task SayAsync(string text) => engine.HandleAsync(Address, Activity.Message(text), CancellationToken.None);
+    public Task PressAsync(string value) => engine.HandleAsync(Address, Activity.Command(Commands.Answer, value), CancellationToken.None);
+
+    public Task StartAsync() => engine.HandleAsync(Address, Activity.Command(Commands.StartFlow, RegistrationFlow.FlowName), CancellationToken.None);
 
     /// <summary>Consent and the answers up to (not including) the named step; "confirm" answers everything.</summary>
     public async Task AnswerUntilAsync(string step)
