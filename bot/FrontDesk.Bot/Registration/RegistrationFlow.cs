@@ -385,7 +385,7 @@ public sealed class RegistrationFlow(RegistrationStore store, HandoffDesk desk, 
             case "topics":
                 if (input == None || Phrases.Matches(typed, ["不要", "いらない", "なし", "none"]))
                 {
-                    form.Topics = [];
+                    form.Topics = [Finished];
                     return new();
                 }
                 return PickSeveral(Topics, form.Topics ??= [], input, typed, allowEmpty: true, l => form.Topics = l);

@@ -1,0 +1,54 @@
+using FrontDesk.FakeLine;
+using FrontDesk.Testing;
+using FrontDesk.Testing.FakeLine;
+
+namespace FrontDesk.Bot.Tests.Registration;
+
+/// <summary>The registration on LINE end to end: signed webhooks in, Messaging API calls out, each checked against the OpenAPI file.</summary>
+public sealed class RegistrationLineTests(TestDatabase db) : IClassFixture<TestDatabase>
+{
+    [Fact]
+    public async Task A_LINE_user_registers_from_the_rich_menu_then_views_and_deletes_the_registration()
+    {
+        var settings = RegistrationKeys.Settings();
+        await using var bot = await LineBot.StartAsync(db.ConnectionString, settings: settings);
+        var user = LineEvents.NewUserId();
+        var seen = 0;
+        async Task<string> Step(System.Text.Json.Nodes.JsonObject e, int messages = 1)
+        {
+            await bot.SendAsync(e);
+            seen += messages;
+            var texts = await bot.TextsToAsync(user, seen);
+            return string.Join("\n", texts.Skip(seen - messages));
+        }
+        Task<string> Say(string text, int messages = 1) => Step(bot.Events.Text(user, text), messages);
+        Task<string> Press(string value, int messages = 1) => Step(bot.Events.Postback(user, "c=answer&v=" + Uri.EscapeDataString(value)), messages);
+
+        Assert.Contains("ふるさと住民登録をする", await Step(bot.Events.Postback(user, "c=topic&v=furusato")));
+        Assert.Contains("同意する", await Say("ふるさと住民登録をする"));
+        Assert.Contains("（1/11）", await Press("_agree", 2));
+        await Say("佐野　美月");
+        await Say("ｻﾉ ﾐﾂｷ");
+        var reasked = await Say("090-1234-5678", 2);
+        Assert.Contains("電話番号のようです", reasked);
+        Assert.Contains("（3/11）", reasked);
+        await Say("mitsuki.sano@example.com");
+        await Say("なし");
+        Assert.Contains("長野県松本市", await Say("390-0000"));
+        await Press("_suggested");
+        await Say("1990年");
+        await Say("二地域居住（検討中）、ふるさと納税");
+        await Say("まだ決めていない");
+        await Say("ベーシック");
+        var summary = await Say("不要");
+        Assert.True(summary.Contains("・フリガナ: サノ ミツキ"), string.Join("\n---\n", bot.Line.TextsTo(user)));
+        Assert.Contains("・地域との関わり: 二地域居住（検討中）、ふるさと納税", summary);
+        Assert.Matches(@"登録番号は FR-\d{4}-\d{6}", await Say("はい"));
+
+        Assert.Contains("・お名前: 佐野 美月", await Say("登録内容を確認"));
+        Assert.Contains("元に戻せません", await Say("削除"));
+        Assert.Contains("登録を削除しました", await Say("削除を確定する"));
+        Assert.Empty(bot.Line.InvalidCalls);
+        Assert.Equal(0, await db.ScalarAsync<long>("select count(*) from conversation.transcript where activity::text like '%美月%' or activity::text like '%mitsuki%'"));
+    }
+}
