@@ -158,7 +158,11 @@ public sealed class RegistrationFlow(RegistrationStore store, HandoffDesk desk, 
         if (options.Value.Enabled)
             await store.DeleteDraftAsync(store.OwnerIndex(turn.Address.Key), ct);
         if (turn.Address.Channel == "kiosk")
-            turn.Say("入力した内容は消去しました。", "What you typed has been erased.");
+            turn.Send(new Activity
+            {
+                Text = turn.T("入力した内容は消去しました。まもなく画面が最初に戻ります。", "What you typed has been erased. The screen will reset shortly."),
+                ChannelData = WipeKiosk(Math.Min(5, options.Value.KioskWipeSeconds)),
+            });
     }
 
     /// <summary>A request for a person while the form is open: hand over with the draft's progress attached.</summary>
@@ -622,16 +626,22 @@ public sealed class RegistrationFlow(RegistrationStore store, HandoffDesk desk, 
     {
         if (changed)
             turn.Say(new LocalText($"登録内容を変更しました（登録番号 {number}）。", $"Your registration has been updated (number {number})."), BotTexts.MenuButton(turn));
+        else if (turn.Address.Channel == "kiosk")
+            turn.Send(new Activity
+            {
+                Text = turn.T($"ご登録ありがとうございました。登録番号は {number} です。\nこの画面の内容は{options.Value.KioskWipeSeconds}秒後に消去されます。登録内容の確認・変更・削除は、窓口またはLINEでお申し出ください。",
+                    $"Thank you for registering. Your registration number is {number}.\nThis screen will be cleared in {options.Value.KioskWipeSeconds} seconds. To view, change or delete your registration, ask at the desk or on LINE."),
+                ChannelData = WipeKiosk(options.Value.KioskWipeSeconds),
+            });
         else
             turn.Say(new LocalText(
-                    $"ご登録ありがとうございました。登録番号は {number} です。\n" + (turn.Address.Channel == "kiosk"
-                        ? "この画面の内容はまもなく消去されます。登録内容の確認・変更・削除は、窓口またはLINEでお申し出ください。"
-                        : "「登録内容を確認」「変更」「削除」と送ると、いつでも確認・変更・削除ができます。"),
-                    $"Thank you for registering. Your registration number is {number}.\n" + (turn.Address.Channel == "kiosk"
-                        ? "This screen will be cleared shortly. To view, change or delete your registration, ask at the desk or on LINE."
-                        : "Send \"登録内容を確認\", \"変更\" or \"削除\" at any time to view, change or delete it.")),
+                    $"ご登録ありがとうございました。登録番号は {number} です。\n「登録内容を確認」「変更」「削除」と送ると、いつでも確認・変更・削除ができます。",
+                    $"Thank you for registering. Your registration number is {number}.\nSend \"登録内容を確認\", \"変更\" or \"削除\" at any time to view, change or delete it."),
                 BotTexts.MenuButton(turn));
     }
+
+    static Dictionary<string, string> WipeKiosk(int seconds) =>
+        new() { [FrontDesk.Bot.Kiosk.DirectLineMapper.ResetAfterSeconds] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture) };
 
     /// <summary>What a coordinator needs to help with the form: where the person is and what is already filled in, not the answers.</summary>
     HandoffAttachment Attachment(TurnContext turn, Draft draft, FlowFrame frame)

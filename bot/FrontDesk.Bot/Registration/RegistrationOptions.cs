@@ -24,6 +24,10 @@ public sealed class RegistrationOptions : IValidatableObject
     [Range(1, 1440)]
     public int KioskDraftMinutes { get; set; } = 30;
 
+    /// <summary>Seconds the kiosk shows the last message (the registration number) before it wipes the screen.</summary>
+    [Range(0, 600)]
+    public int KioskWipeSeconds { get; set; } = 20;
+
     /// <summary>Where people reach this host, for the privacy notice link in chat messages.</summary>
     [Required]
     public string PublicBaseUrl { get; set; } = "http://127.0.0.1:5080";
