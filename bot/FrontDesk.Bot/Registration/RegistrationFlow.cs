@@ -1,5 +1,6 @@
 using FrontDesk.Bot.Conversations;
 using FrontDesk.Bot.Handoff;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace FrontDesk.Bot.Registration;
@@ -9,7 +10,7 @@ namespace FrontDesk.Bot.Registration;
 /// re-asking, a summary, editing any field, and a registration number at the end. The answers live only in the
 /// encrypted draft (never in the conversation state), and the frame is private, so the transcript keeps none of them.
 /// </summary>
-public sealed class RegistrationFlow(RegistrationStore store, HandoffDesk desk, IOptions<RegistrationOptions> options) : Flow
+public sealed partial class RegistrationFlow(RegistrationStore store, HandoffDesk desk, IOptions<RegistrationOptions> options, ILogger<RegistrationFlow> logger) : Flow
 {
     public const string FlowName = "furusato";
     public const string TranscriptPlaceholder = "（登録フォームへの入力）";
@@ -235,6 +236,7 @@ public sealed class RegistrationFlow(RegistrationStore store, HandoffDesk desk, 
                     draft.Form.Relations = [.. Picked(draft.Form.Relations)];
                     draft.Form.Topics = [.. Picked(draft.Form.Topics)];
                     var submitted = await store.SubmitAsync(owner, turn.Address.Channel, draft, keepOwner: turn.Address.Channel != "kiosk", Lifetime(turn), ct);
+                    LogSubmitted(turn.Address.Channel, draft.Form.Plan!, draft.EditingId is not null);
                     SayFinished(turn, submitted, draft.EditingId is not null);
                     End(turn, frame);
                 }
@@ -457,6 +459,7 @@ public sealed class RegistrationFlow(RegistrationStore store, HandoffDesk desk, 
         if (input == Decline || Phrases.Matches(typed, DeclineWords))
         {
             await store.RecordConsentAsync(owner, turn.Address.Channel, PrivacyNotice.Version, PrivacyNotice.Sha256(shown), accepted: false, ct);
+            LogConsent(turn.Address.Channel, false);
             turn.Say("承知しました。個人情報はお預かりしていません。ほかにご質問があれば、いつでもどうぞ。",
                 "Understood. No personal data has been taken. Feel free to ask anything else.", BotTexts.MenuButton(turn));
             End(turn, frame);
@@ -464,6 +467,7 @@ public sealed class RegistrationFlow(RegistrationStore store, HandoffDesk desk, 
         else if (input == Agree || Phrases.Matches(typed, AgreeWords))
         {
             var consent = await store.RecordConsentAsync(owner, turn.Address.Channel, PrivacyNotice.Version, PrivacyNotice.Sha256(shown), accepted: true, ct);
+            LogConsent(turn.Address.Channel, true);
             await store.SaveDraftAsync(owner, consent, new RegistrationForm(), null, Lifetime(turn), ct);
             turn.Say("ありがとうございます。いつでも「やめる」で中止できます。途中でやめても、続きから再開できます。",
                 "Thank you. You can say \"cancel\" at any time; an unfinished form can be continued later.");
@@ -657,4 +661,11 @@ public sealed class RegistrationFlow(RegistrationStore store, HandoffDesk desk, 
             new("下書き", "登録担当（管理者）がコンソールの「ふるさと住民登録」で確認できます"),
         ], options.Value.PublicBaseUrl.TrimEnd('/') + "/console/registrations/draft?conversation=" + Uri.EscapeDataString(turn.Address.Key));
     }
+
+    // Only the channel, the plan and what happened: never a value from the form.
+    [LoggerMessage(Level = LogLevel.Information, Message = "Furusato registration consent on channel {Channel}: accepted {Accepted}")]
+    partial void LogConsent(string channel, bool accepted);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Furusato registration submitted on channel {Channel}, plan {Plan}, change of an existing one {Changed}")]
+    partial void LogSubmitted(string channel, string plan, bool changed);
 }

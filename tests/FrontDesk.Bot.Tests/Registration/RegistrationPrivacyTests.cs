@@ -86,6 +86,7 @@ public sealed class RegistrationPrivacyTests(TestDatabase db) : IClassFixture<Te
 
         var all = logs.Lines.ToList();
         Assert.Contains(all, l => l.Contains("Handoff requested", StringComparison.Ordinal));
+        Assert.Contains(all, l => l.Contains("Furusato registration submitted on channel test, plan premium", StringComparison.Ordinal));
         Assert.True(all.Count > 20, $"only {all.Count} log lines were captured");
         foreach (var needle in Needles.Append("ハスミ").Append("はすみ"))
             Assert.DoesNotContain(all, l => l.Contains(needle, StringComparison.Ordinal));
