@@ -13,7 +13,6 @@ public sealed class RegistrationAccount(RegistrationStore store, RegistrationFlo
     static readonly string[] ViewWords = ["登録内容を確認", "登録内容の確認", "登録内容", "登録を確認", "登録の確認", "my registration"];
     static readonly string[] ChangeWords = ["変更", "登録内容を変更", "登録内容の変更", "登録を変更", "change my registration"];
     static readonly string[] DeleteWords = ["削除", "登録を削除", "登録内容を削除", "登録の削除", "delete my registration"];
-    static readonly string[] StartWords = ["ふるさと住民登録をする", "ふるさと住民登録したい", "ふるさと住民登録を申し込む", "register"];
     const string ConfirmDelete = "削除を確定する";
 
     public override int Order => 20;
@@ -29,7 +28,7 @@ public sealed class RegistrationAccount(RegistrationStore store, RegistrationFlo
     public override async Task<bool> TryHandleAsync(TurnContext turn, string text, CancellationToken ct)
     {
         var typed = Phrases.Normalize(text);
-        if (Phrases.Matches(typed, StartWords))
+        if (Phrases.Matches(typed, RegistrationFlow.StartWords))
         {
             await flow.BeginAsync(turn, ct);
             return true;

@@ -25,6 +25,7 @@ public sealed partial class RegistrationFlow(RegistrationStore store, HandoffDes
     internal const string Agree = "_agree", Decline = "_decline", Resume = "_resume", Restart = "_restart", None = "_none",
         Skip = "_skip", Done = "_done", Suggested = "_suggested", Submit = "_submit", Edit = "_edit", Help = "_help";
 
+    internal static readonly string[] StartWords = ["ふるさと住民登録をする", "ふるさと住民登録したい", "ふるさと住民登録を申し込む", "register"];
     static readonly string[] AgreeWords = ["同意する", "同意します", "はい", "agree", "i agree", "yes"];
     static readonly string[] DeclineWords = ["同意しない", "同意しません", "いいえ", "しない", "decline", "no", "disagree"];
     static readonly string[] NoneWords = ["なし", "ない", "ありません", "持っていない", "none", "no"];
@@ -187,6 +188,12 @@ public sealed partial class RegistrationFlow(RegistrationStore store, HandoffDes
         var typed = Phrases.Normalize(input);
         var owner = store.OwnerIndex(turn.Address.Key);
 
+        // Asking to register again while the form is open: offer the draft rather than take the words as an answer.
+        if (Phrases.Matches(typed, StartWords))
+        {
+            await StartAsync(turn, frame, ct);
+            return;
+        }
         if (frame.Step == ConsentStep)
         {
             await ConsentAsync(turn, frame, owner, input, typed, ct);
@@ -351,7 +358,8 @@ public sealed partial class RegistrationFlow(RegistrationStore store, HandoffDes
                 form.Address = null;
                 return new();
             case "address":
-                if (input == Suggested && form.PostalCode is { } code && PostalCodes.Find(code) is { } suggested)
+                if ((input == Suggested || Phrases.Matches(typed, ["この住所でよい", "この住所で", "はい", "use this address", "yes"]))
+                    && form.PostalCode is { } code && PostalCodes.Find(code) is { } suggested)
                 {
                     form.Address = suggested;
                     return new();
