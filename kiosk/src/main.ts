@@ -42,6 +42,7 @@ let starting = false;
 let lastTouch = Date.now();
 let countdownLeft = 0;
 let linePoll: number | undefined;
+let resetTimer: number | undefined;
 
 /** The device key arrives once in the URL fragment (#key=…), is kept on the device and removed from the address bar. */
 function deviceKey(): string | null {
@@ -168,6 +169,23 @@ function render(s: Session) {
   );
 }
 
+interface StoreAction { type: string; payload?: { activity?: { channelData?: { resetAfterSeconds?: unknown } } } }
+
+/**
+ * The bot asks for a wipe when a form with personal data was submitted or cancelled (channelData.resetAfterSeconds):
+ * the visitor gets a moment to read the last message, then the screen is reset as after idle.
+ */
+function wipeWhenAsked() {
+  return (next: (action: StoreAction) => unknown) => (action: StoreAction) => {
+    const seconds = action.type === 'DIRECT_LINE/INCOMING_ACTIVITY' ? action.payload?.activity?.channelData?.resetAfterSeconds : undefined;
+    if (typeof seconds === 'number' && seconds >= 0) {
+      clearTimeout(resetTimer);
+      resetTimer = window.setTimeout(() => void reset(), seconds * 1000);
+    }
+    return next(action);
+  };
+}
+
 /** Sends a command the way our buttons do: a messageBack whose value is {cmd, arg}, shown as the visitor's bubble. */
 function sendCommand(cmd: string, arg: string | undefined, displayText: string) {
   const s = session;
@@ -203,7 +221,7 @@ async function startSession() {
     const s: Session = {
       conversationId,
       directLine,
-      store: window.WebChat!.createStore(),
+      store: window.WebChat!.createStore({}, wipeWhenAsked),
       element,
       status: { unsubscribe() {} },
       online: false,
@@ -296,6 +314,7 @@ async function endConversation(s: Session) {
 function wipe(): Session | null {
   const s = session;
   session = null;
+  clearTimeout(resetTimer);
   stopLinePoll();
   $('line-dialog').hidden = true;
   $('countdown').hidden = true;

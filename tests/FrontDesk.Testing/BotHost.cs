@@ -1,6 +1,7 @@
 using FrontDesk.Bot.Conversations;
 using FrontDesk.Bot.Flows;
 using FrontDesk.Bot.Handoff;
+using FrontDesk.Bot.Registration;
 using FrontDesk.Knowledge.Database;
 using FrontDesk.Knowledge.Documents;
 using Microsoft.Extensions.Configuration;
@@ -44,6 +45,7 @@ public sealed class BotHost : IAsyncDisposable
         builder.AddKnowledge();
         builder.AddConversations();
         builder.AddFlows();
+        builder.AddRegistration();
         builder.AddHandoff();
         if (dispatcher)
             builder.AddTurnDispatcher();

@@ -73,6 +73,7 @@ public static class TestPostgres
         builder.AddLine();
         builder.Services.AddSchema("staff", typeof(FrontDesk.Bot.Staff.StaffAccounts).Assembly, "FrontDesk.Bot.Staff.Migrations");
         builder.AddKiosk();
+        builder.Services.AddSchema("registration", typeof(FrontDesk.Bot.Registration.RegistrationStore).Assembly, "FrontDesk.Bot.Registration.Migrations");
         using var host = builder.Build();
         await host.Services.GetRequiredService<MigrationRunner>().MigrateAsync(CancellationToken.None);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => DropDatabaseAsync(name).GetAwaiter().GetResult();

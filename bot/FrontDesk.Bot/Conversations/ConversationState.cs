@@ -34,4 +34,6 @@ public sealed class FlowFrame
     public Dictionary<string, string> Values { get; set; } = [];
     /// <summary>Failed answers to the current step, for gentler re-asking.</summary>
     public int Attempts { get; set; }
+    /// <summary>The flow collects personal data: what the user sends while it is active stays out of the transcript.</summary>
+    public bool Private { get; set; }
 }

@@ -48,14 +48,27 @@ public sealed class InputGuardMiddleware(Microsoft.Extensions.Options.IOptions<C
     }
 }
 
-/// <summary>Queues the turn's inbound and outbound activities for the transcript, written in the same transaction as the state.</summary>
+/// <summary>
+/// Queues the turn's inbound and outbound activities for the transcript, written in the same transaction as the state.
+/// Personal input stays out: while a private flow is active (or a flow marked the turn), the inbound text is replaced
+/// by a placeholder, and replies sent with <see cref="TurnContext.SayPrivately"/> are recorded without their text.
+/// </summary>
 public sealed class TranscriptMiddleware : ITurnMiddleware
 {
+    public const string PrivateInputText = "（非公開の入力）";
+    public const string PrivateReplyText = "（個人情報を含むため記録していません）";
+
     public async Task InvokeAsync(TurnContext turn, TurnHandler next, CancellationToken ct)
     {
-        turn.Transcript.Add(new TranscriptEntry(TranscriptDirection.Inbound, turn.Inbound));
+        // While a coordinator has the conversation, what the user writes is meant for them and is kept.
+        var privateFlow = turn.State is { Handoff: null, ActiveFlow.Private: true };
         await next(turn, ct);
+        var inbound = turn.Inbound;
+        if (turn.PrivateInput is not null || privateFlow)
+            inbound = inbound with { Text = turn.PrivateInput ?? PrivateInputText, Value = null, Cards = [] };
+        turn.Transcript.Add(new TranscriptEntry(TranscriptDirection.Inbound, inbound));
         foreach (var activity in turn.Outbound)
-            turn.Transcript.Add(new TranscriptEntry(TranscriptDirection.Outbound, activity));
+            turn.Transcript.Add(new TranscriptEntry(TranscriptDirection.Outbound,
+                turn.IsPrivate(activity) ? activity with { Text = PrivateReplyText, SuggestedActions = [] } : activity));
     }
 }

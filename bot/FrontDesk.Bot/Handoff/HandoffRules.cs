@@ -31,6 +31,9 @@ public sealed class HandoffRules(IOptions<HandoffOptions> options)
         if (options.Value.FrustrationPhrases.Any(p => text.Contains(p, StringComparison.Ordinal)))
             return "frustrated";
 
+        // Answers to a private form (names, e-mail addresses) are not questions and must not be kept in the state.
+        if (turn.State.ActiveFlow?.Private == true)
+            return null;
         var question = Phrases.Normalize(text);
         var recent = turn.State.RecentQuestions;
         recent.Add(question);

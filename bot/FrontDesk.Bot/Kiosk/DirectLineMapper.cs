@@ -93,6 +93,9 @@ public static class DirectLineMapper
         return echo;
     }
 
+    /// <summary>Outbound channel data key: seconds after which the kiosk page resets itself.</summary>
+    public const string ResetAfterSeconds = "resetAfterSeconds";
+
     public static JsonObject FromEngine(Activity reply, string conversationId, string? userId, string? replyToId, DateTimeOffset timestamp, string language)
     {
         var json = new JsonObject
@@ -117,6 +120,9 @@ public static class DirectLineMapper
             json["attachmentLayout"] = reply.Layout == CardLayout.Carousel ? "carousel" : "list";
             json["attachments"] = new JsonArray(reply.Cards.Select(c => (JsonNode)HeroCard(c)).ToArray());
         }
+        // A flow that collected personal data asks the kiosk page to wipe the screen after this message.
+        if (reply.ChannelData.TryGetValue(ResetAfterSeconds, out var seconds) && int.TryParse(seconds, out var wipe))
+            json["channelData"] = new JsonObject { [ResetAfterSeconds] = wipe };
         if (reply.SuggestedActions.Count > 0)
             json["suggestedActions"] = new JsonObject { ["actions"] = new JsonArray(reply.SuggestedActions.Select(a => (JsonNode)Action(a)).ToArray()) };
         return json;

@@ -31,9 +31,9 @@ public sealed class TopicInterruption(MainMenu menu) : Interruption
                 "Here is help with schools and childcare, such as schooling while living in two places or short childcare stays. Please type your question."),
             [new("区域外就学とは何ですか？", "What is schooling outside the home district?"), new("保育園留学について教えてください", "Tell me about childcare stays")]),
         ["furusato"] = new(
-            new("ふるさと住民登録は、住んでいない地域とも継続的に関わる人を登録する、国が準備中の新しい制度です。知りたいことを入力してください。",
-                "Furusato resident registration is a new national scheme in preparation for people who keep ties with a region they do not live in. Please type your question."),
-            [new("ふるさと住民登録とは何ですか？", "What is furusato resident registration?")]),
+            new("ふるさと住民登録は、住んでいない地域とも継続的に関わる人を登録する、国が準備中の新しい制度です。ここでは当県独自の事前登録（関心登録）を受け付けています。「ふるさと住民登録をする」で登録できます。知りたいことがあれば入力してください。",
+                "Furusato resident registration is a new national scheme in preparation for people who keep ties with a region they do not live in. Here you can pre-register your interest with this prefecture: choose \"Register\". Or type your question."),
+            [new("ふるさと住民登録をする", "Register"), new("ふるさと住民登録とは何ですか？", "What is furusato resident registration?")]),
     };
 
     public override Task RunAsync(TurnContext turn, CancellationToken ct)

@@ -1,0 +1,30 @@
+using FrontDesk.Bot.Conversations;
+using FrontDesk.Bot.Flows.Menu;
+using FrontDesk.Bot.Flows.Questions;
+using FrontDesk.Jobs;
+using FrontDesk.Knowledge.Database;
+
+namespace FrontDesk.Bot.Registration;
+
+public static class RegistrationExtensions
+{
+    /// <summary>The registration flow, its schema and LINE account commands. Call before AddHandoff (its middleware runs first).</summary>
+    public static IHostApplicationBuilder AddRegistration(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<RegistrationOptions>().BindConfiguration(RegistrationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSchema("registration", typeof(RegistrationStore).Assembly, "FrontDesk.Bot.Registration.Migrations");
+        services.AddSingleton<FieldCipher>();
+        services.AddSingleton<RegistrationStore>();
+        services.AddSingleton<RegistrationFlow>();
+        services.AddSingleton<Flow>(sp => sp.GetRequiredService<RegistrationFlow>());
+        services.AddSingleton<TextIntent, RegistrationAccount>();
+        services.AddSingleton<ITurnMiddleware, RegistrationHandoffMiddleware>();
+        services.AddTransient<RegistrationMaintenanceJob>();
+        services.AddRecurringJob<RegistrationMaintenanceJob>(RegistrationMaintenanceJob.JobId, JobQueues.Bot, "15 * * * *", j => j.RunAsync(CancellationToken.None));
+        services.AddAuthorizationBuilder().AddPolicy(RegistrationConsole.RegistrarPolicy, p => p.RequireAuthenticatedUser().RequireRole(RegistrationConsole.RegistrarRoles));
+        services.AddSingleton(new MenuEntry(40, new("ふるさと住民登録", "Furusato registration"),
+            new("地域とつながる登録（確認・変更・削除もこちら）", "Stay connected with the region"), Commands.StartFlow, RegistrationFlow.FlowName));
+        return builder;
+    }
+}
