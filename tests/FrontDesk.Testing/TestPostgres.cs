@@ -72,6 +72,7 @@ public static class TestPostgres
         builder.AddFlows();
         builder.AddLine();
         builder.Services.AddSchema("staff", typeof(FrontDesk.Bot.Staff.StaffAccounts).Assembly, "FrontDesk.Bot.Staff.Migrations");
+        builder.Services.AddSchema("handoff", typeof(FrontDesk.Bot.Staff.StaffAccounts).Assembly, "FrontDesk.Bot.Handoff.Migrations");
         builder.AddKiosk();
         using var host = builder.Build();
         await host.Services.GetRequiredService<MigrationRunner>().MigrateAsync(CancellationToken.None);

@@ -1,11 +1,11 @@
 using System.Security.Claims;
 using FrontDesk.Bot.Conversations;
-using FrontDesk.Bot.Handoff;
 using FrontDesk.Bot.Staff;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace FrontDesk.Bot.Coordinators;
 
@@ -17,7 +17,12 @@ public static class ConsoleEndpoints
 {
     public static IHostApplicationBuilder AddCoordinatorConsole(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddOptions<ConsoleOptions>().BindConfiguration(ConsoleOptions.SectionName);
         builder.Services.AddSingleton<ConsoleQueries>();
+        builder.Services.AddSingleton<ConsoleActions>();
+        builder.Services.AddSingleton<ConsoleNotes>();
+        builder.Services.AddSignalR();
+        builder.Services.AddHostedService<ConsoleRelay>();
         return builder;
     }
 
@@ -28,6 +33,8 @@ public static class ConsoleEndpoints
             Html(ConsolePages.SignIn(af.GetAndStoreTokens(http).RequestToken!, null)));
         open.MapPost("/sign-in", SignInAsync);
 
+        app.MapHub<ConsoleHub>(ConsoleHub.Path);
+
         var staff = app.MapGroup("/console").RequireAuthorization(StaffExtensions.StaffPolicy).AddEndpointFilter(RequireAntiforgeryOnPost);
         staff.MapPost("/sign-out", async (HttpContext http, StaffAccounts accounts, CancellationToken ct) =>
         {
@@ -35,27 +42,60 @@ public static class ConsoleEndpoints
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return Results.Redirect("/console/sign-in");
         });
+        staff.MapGet("/assets/{name}", (string name, IOptions<ConsoleOptions> options, IWebHostEnvironment env) =>
+            ConsoleOptions.Assets.TryGetValue(name, out var relative) && Path.Combine(env.ContentRootPath, options.Value.ClientFolder, relative) is var file && File.Exists(file)
+                ? Results.File(file, "text/javascript; charset=utf-8")
+                : Results.NotFound());
         staff.MapGet("/", async (HttpContext http, ConsoleQueries queries, IAntiforgery af, TimeProvider time, CancellationToken ct) =>
             Html(ConsolePages.Queue(await queries.QueueAsync(ct), time.GetUtcNow(), http.User.Identity!.Name!, af.GetAndStoreTokens(http).RequestToken!)));
-        staff.MapGet("/c/{key}", async (string key, string? notice, HttpContext http, ConsoleQueries queries, StaffAccounts accounts, IAntiforgery af, CancellationToken ct) =>
+        staff.MapGet("/queue", async (ConsoleQueries queries, TimeProvider time, CancellationToken ct) =>
+            Html(ConsolePages.QueueCards(await queries.QueueAsync(ct), time.GetUtcNow())));
+        staff.MapGet("/c/{key}", async (string key, string? notice, HttpContext http, ConsoleQueries queries, ConsoleNotes notes, StaffAccounts accounts,
+            IAntiforgery af, CancellationToken ct) =>
         {
             var (state, lines) = await queries.ConversationAsync(key, ct);
-            if (state is null)
+            if (state is null || !ConsoleQueries.IsConversationKey(key))
                 return Results.NotFound();
             await accounts.AuditAsync(http.User.Identity!.Name!, "view-conversation", key, null, ct);
+            var extras = new ConversationExtras(await notes.NotesAsync(key, ct), await notes.CannedAsync(ct), await accounts.ListAsync(ct));
             return Html(ConsolePages.Conversation(key, ConversationAddress.Parse(key).Channel, state.Handoff, state.Profile, lines,
-                http.User.Identity!.Name!, af.GetAndStoreTokens(http).RequestToken!, notice));
+                http.User.Identity!.Name!, af.GetAndStoreTokens(http).RequestToken!, notice, extras));
         });
-        staff.MapPost("/c/{key}/claim", (string key, HttpContext http, ConversationEngine engine, ConsoleQueries q, StaffAccounts a, CancellationToken ct) =>
-            ActAsync(key, HandoffEvents.Claim, null, http, engine, q, a, ct));
-        staff.MapPost("/c/{key}/reply", (string key, [FromForm] string text, HttpContext http, ConversationEngine engine, ConsoleQueries q, StaffAccounts a, CancellationToken ct) =>
-            ActAsync(key, HandoffEvents.Message, text, http, engine, q, a, ct));
-        staff.MapPost("/c/{key}/release", (string key, HttpContext http, ConversationEngine engine, ConsoleQueries q, StaffAccounts a, CancellationToken ct) =>
-            ActAsync(key, HandoffEvents.Release, null, http, engine, q, a, ct));
-        staff.MapPost("/c/{key}/close", (string key, HttpContext http, ConversationEngine engine, ConsoleQueries q, StaffAccounts a, CancellationToken ct) =>
-            ActAsync(key, HandoffEvents.Close, null, http, engine, q, a, ct));
+        // The live page's refresh of an already opened (and audited) conversation.
+        staff.MapGet("/c/{key}/lines", async (string key, ConsoleQueries queries, CancellationToken ct) =>
+        {
+            var (state, lines) = await queries.ConversationAsync(key, ct);
+            return state is null ? Results.NotFound() : Html(ConsolePages.Transcript(lines));
+        });
+        staff.MapPost("/c/{key}/claim", (string key, HttpContext http, ConsoleActions actions, CancellationToken ct) =>
+            Done(key, actions.ClaimAsync(key, Login(http), ct)));
+        staff.MapPost("/c/{key}/reply", (string key, [FromForm] string? text, HttpContext http, ConsoleActions actions, CancellationToken ct) =>
+            Done(key, actions.ReplyAsync(key, Login(http), text, ct)));
+        staff.MapPost("/c/{key}/release", (string key, HttpContext http, ConsoleActions actions, CancellationToken ct) =>
+            Done(key, actions.ReleaseAsync(key, Login(http), ct)));
+        staff.MapPost("/c/{key}/transfer", (string key, [FromForm] string? to, HttpContext http, ConsoleActions actions, CancellationToken ct) =>
+            Done(key, actions.TransferAsync(key, Login(http), to, ct)));
+        staff.MapPost("/c/{key}/close", (string key, HttpContext http, ConsoleActions actions, CancellationToken ct) =>
+            Done(key, actions.CloseAsync(key, Login(http), ct)));
+        staff.MapPost("/c/{key}/note", (string key, [FromForm] string? text, HttpContext http, ConsoleNotes notes, CancellationToken ct) =>
+            Done(key, notes.AddAsync(key, Login(http), text, ct)));
+
+        var admin = app.MapGroup("/console/canned").RequireAuthorization(StaffExtensions.AdminPolicy).AddEndpointFilter(RequireAntiforgeryOnPost);
+        admin.MapGet("/", async (string? notice, HttpContext http, ConsoleNotes notes, IAntiforgery af, CancellationToken ct) =>
+            Html(ConsolePages.Canned(await notes.CannedAsync(ct), Login(http), af.GetAndStoreTokens(http).RequestToken!, notice)));
+        admin.MapPost("/", async ([FromForm] long? id, [FromForm] string? title, [FromForm] string? body, HttpContext http, ConsoleNotes notes, CancellationToken ct) =>
+            CannedDone(await notes.SaveCannedAsync(id, title, body, Login(http), ct)));
+        admin.MapPost("/{id:long}/delete", async (long id, HttpContext http, ConsoleNotes notes, CancellationToken ct) =>
+            CannedDone(await notes.DeleteCannedAsync(id, Login(http), ct)));
         return app;
     }
+
+    static string Login(HttpContext http) => http.User.Identity!.Name!;
+
+    static async Task<IResult> Done(string key, Task<ActionResult> action) =>
+        Results.Redirect($"/console/c/{Uri.EscapeDataString(key)}?notice={Uri.EscapeDataString((await action).Message)}");
+
+    static IResult CannedDone(ActionResult result) => Results.Redirect($"/console/canned?notice={Uri.EscapeDataString(result.Message)}");
 
     /// <summary>Every form post carries an antiforgery token, also the ones that bind no other form field.</summary>
     static async ValueTask<object?> RequireAntiforgeryOnPost(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -81,40 +121,6 @@ public static class ConsoleEndpoints
             CookieAuthenticationDefaults.AuthenticationScheme);
         await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
         return Results.Redirect("/console");
-    }
-
-    static async Task<IResult> ActAsync(string key, string action, string? text, HttpContext http, ConversationEngine engine,
-        ConsoleQueries queries, StaffAccounts accounts, CancellationToken ct)
-    {
-        ConversationAddress address;
-        try
-        {
-            address = ConversationAddress.Parse(key);
-        }
-        catch (FormatException)
-        {
-            return Results.NotFound();
-        }
-        var login = http.User.Identity!.Name!;
-        if ((await queries.ConversationAsync(key, ct)).State is null)
-            return Results.NotFound();
-        if (action == HandoffEvents.Message && string.IsNullOrWhiteSpace(text))
-            return Results.Redirect($"/console/c/{Uri.EscapeDataString(key)}?notice={Uri.EscapeDataString("返信が空です。")}");
-
-        await engine.HandleAsync(address, Activity.Event(action) with { Value = login, Text = text }, ct);
-        // The audit keeps who did what to which conversation, not what was written.
-        await accounts.AuditAsync(login, action.Replace("handoff.", ""), key, null, ct);
-
-        var (state, _) = await queries.ConversationAsync(key, ct);
-        var notice = action switch
-        {
-            HandoffEvents.Claim when state?.Handoff?.Coordinator == login => "この会話を担当しました。",
-            HandoffEvents.Claim => "ほかの相談員がすでに担当しています。",
-            HandoffEvents.Close => "対応を終了し、ボットに戻しました。",
-            HandoffEvents.Release => "待機列に戻しました。",
-            _ => null,
-        };
-        return Results.Redirect($"/console/c/{Uri.EscapeDataString(key)}" + (notice is null ? "" : "?notice=" + Uri.EscapeDataString(notice)));
     }
 
     static IResult Html(string html, int status = StatusCodes.Status200OK) =>

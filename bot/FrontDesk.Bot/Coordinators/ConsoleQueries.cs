@@ -9,6 +9,13 @@ public sealed record QueueItem(string Key, string Channel, HandoffState Handoff,
 
 public sealed record TranscriptLine(DateTimeOffset At, bool Inbound, string Text, bool FromCoordinator);
 
+/// <summary>
+/// What the hub tells every console when a handed-off conversation changed: its place in the queue and its latest lines.
+/// <see cref="Status"/> is "waiting", "active" or "closed" (back with the bot); a higher <see cref="Version"/> is newer.
+/// </summary>
+public sealed record ConversationChange(string Key, string Channel, int Version, string Status, string? Coordinator, string? Reason,
+    DateTimeOffset? RequestedAt, IReadOnlyList<TranscriptLine> Recent);
+
 /// <summary>What the console shows: handed-off conversations from the conversation state, and transcripts.</summary>
 public sealed class ConsoleQueries(NpgsqlDataSource db)
 {
@@ -33,19 +40,53 @@ public sealed class ConsoleQueries(NpgsqlDataSource db)
         return items;
     }
 
-    public async Task<(ConversationState? State, List<TranscriptLine> Lines)> ConversationAsync(string key, CancellationToken ct)
+    public static bool IsConversationKey(string key) => key.IndexOf(':') is > 0 and var colon && colon < key.Length - 1 && key.Length <= 300;
+
+    public async Task<(ConversationState? State, List<TranscriptLine> Lines)> ConversationAsync(string key, CancellationToken ct, int lines = 200)
     {
         await using var cmd = db.CreateCommand("""
             select (select state::text from conversation.conversations where key = @key),
                    coalesce((select json_agg(r order by r.id) from (
                        select t.id, t.created_at, t.direction, t.activity from conversation.transcript t
-                       where t.conversation_key = @key order by t.id desc limit 200) r), '[]')::text
+                       where t.conversation_key = @key order by t.id desc limit @lines) r), '[]')::text
             """);
         cmd.Parameters.AddWithValue("key", key);
+        cmd.Parameters.AddWithValue("lines", lines);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
         var state = reader.IsDBNull(0) ? null : JsonSerializer.Deserialize<ConversationState>(reader.GetString(0), ConversationEngine.Json);
         return (state, ReadLines(reader.GetString(1)));
+    }
+
+    /// <summary>The conversation as the hub announces it; null if it does not exist.</summary>
+    public async Task<ConversationChange?> ChangeAsync(string key, CancellationToken ct) =>
+        (await ChangesAsync("c.key = @key", key, ct)).FirstOrDefault();
+
+    /// <summary>Every handed-off conversation as the hub announces it, oldest request first.</summary>
+    public Task<List<ConversationChange>> QueueChangesAsync(CancellationToken ct) =>
+        ChangesAsync("jsonb_typeof(c.state -> 'handoff') = 'object'", null, ct);
+
+    async Task<List<ConversationChange>> ChangesAsync(string where, string? key, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand($"""
+            select c.key, c.channel, c.version, c.state::text,
+                   coalesce((select json_agg(r order by r.id) from (
+                       select t.id, t.created_at, t.direction, t.activity from conversation.transcript t
+                       where t.conversation_key = c.key order by t.id desc limit 6) r), '[]')::text
+            from conversation.conversations c where {where}
+            order by c.state -> 'handoff' ->> 'requestedAt'
+            """);
+        cmd.Parameters.AddWithValue("key", (object?)key ?? DBNull.Value);
+        var changes = new List<ConversationChange>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var handoff = JsonSerializer.Deserialize<ConversationState>(reader.GetString(3), ConversationEngine.Json)!.Handoff;
+            var status = handoff switch { null => "closed", { Status: HandoffStatus.Waiting } => "waiting", _ => "active" };
+            changes.Add(new ConversationChange(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), status, handoff?.Coordinator,
+                handoff?.Reason, handoff?.RequestedAt, ReadLines(reader.GetString(4))));
+        }
+        return changes;
     }
 
     static List<TranscriptLine> ReadLines(string json)
