@@ -10,6 +10,9 @@
   const known = new Map(); // conversation key -> last announced status, to spot ones that start waiting
 
   const show = (text) => { if (live) live.textContent = text; };
+  // A form being posted navigates by itself; a live reload must not cut it off.
+  let leaving = false;
+  document.addEventListener('submit', () => { leaving = true; });
 
   // Without the client library, fall back to what the page did before: a reload every few seconds.
   if (!window.signalR) {
@@ -76,8 +79,9 @@
     if (transcript && transcript.dataset.key === change.key) {
       const status = change.status === 'waiting' ? 'Waiting' : change.status === 'active' ? 'Active' : 'Closed';
       // Who may act changed (claimed elsewhere, released, closed): the server renders the right buttons.
-      if (status !== transcript.dataset.status || (change.coordinator || '') !== transcript.dataset.coordinator) location.reload();
-      else refreshTranscript();
+      if (status !== transcript.dataset.status || (change.coordinator || '') !== transcript.dataset.coordinator) {
+        if (!leaving) location.reload();
+      } else refreshTranscript();
     }
   };
 

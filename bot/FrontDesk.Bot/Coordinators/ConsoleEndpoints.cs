@@ -77,8 +77,8 @@ public static class ConsoleEndpoints
             Done(key, actions.TransferAsync(key, Login(http), to, ct)));
         staff.MapPost("/c/{key}/close", (string key, HttpContext http, ConsoleActions actions, CancellationToken ct) =>
             Done(key, actions.CloseAsync(key, Login(http), ct)));
-        staff.MapPost("/c/{key}/note", (string key, [FromForm] string? text, HttpContext http, ConsoleNotes notes, CancellationToken ct) =>
-            Done(key, notes.AddAsync(key, Login(http), text, ct)));
+        staff.MapPost("/c/{key}/note", (string key, [FromForm] string? note, HttpContext http, ConsoleNotes notes, CancellationToken ct) =>
+            Done(key, notes.AddAsync(key, Login(http), note, ct)));
 
         var admin = app.MapGroup("/console/canned").RequireAuthorization(StaffExtensions.AdminPolicy).AddEndpointFilter(RequireAntiforgeryOnPost);
         admin.MapGet("/", async (string? notice, HttpContext http, ConsoleNotes notes, IAntiforgery af, CancellationToken ct) =>

@@ -115,7 +115,7 @@ public static class ConsolePages
             <div class="card" id="transcript" data-live="conversation" data-key="{E(key)}" data-status="{E(handoff?.Status.ToString() ?? "Closed")}" data-coordinator="{E(handoff?.Coordinator)}">{Transcript(lines)}</div>
             <div class="card">{actions}</div>
             <div class="card"><h2>相談員メモ（利用者には送られません）</h2>{notes}
-            {form("note", "メモを残す", $"<textarea name=\"text\" maxlength=\"{ConsoleNotes.MaxNoteLength}\" required placeholder=\"スタッフ向けのメモ\"></textarea><br>")}</div>
+            {form("note", "メモを残す", $"<textarea name=\"note\" maxlength=\"{ConsoleNotes.MaxNoteLength}\" required placeholder=\"スタッフ向けのメモ\"></textarea><br>")}</div>
             """, user, antiforgery);
     }
 
