@@ -38,9 +38,9 @@ public static class ConsolePages
           .line{margin:.3rem 0;white-space:pre-wrap}.in{color:#0b4f6c}.out{color:#444}.coord{color:#2b8a3e}
           button.primary{background:#0b4f6c;color:#fff;border:0;border-radius:4px;padding:.5rem 1rem;font-size:1rem;cursor:pointer}
           textarea{width:100%;min-height:5rem;font-size:1rem} .meta{color:#555;font-size:.9rem} .error{color:#c92a2a}
-          .note{background:#fff9db;padding:.4rem;border-radius:4px;margin:.3rem 0;white-space:pre-wrap} #live{font-size:.8rem;color:#555}
+          .note{background:#fff9db;padding:.4rem;border-radius:4px;margin:.3rem 0;white-space:pre-wrap} #live{font-size:.8rem;color:#b2f2bb;margin:0 .8rem} header nav a{margin-left:.4rem}
         </style></head><body>
-        <header><strong>FrontDesk 相談員コンソール</strong>{{(user is null ? "" : " <span id=\"live\"></span> <a href=\"/console\">一覧</a> <a href=\"/console/canned\">定型文</a>")}}
+        <header><div><strong>FrontDesk 相談員コンソール</strong>{{(user is null ? "" : "<span id=\"live\"></span><nav style=\"display:inline\"><a href=\"/console\">一覧</a><a href=\"/console/search\">過去の会話</a><a href=\"/console/canned\">定型文</a></nav>")}}</div>
         {{(user is null ? "" : $"<form method=\"post\" action=\"/console/sign-out\"><span>{E(user)}</span> <input type=\"hidden\" name=\"__RequestVerificationToken\" value=\"{E(antiforgery)}\"><button>サインアウト</button></form>")}}
         </header><main>{{body}}</main></body></html>
         """;
