@@ -67,6 +67,7 @@ public static class ConsoleEndpoints
             var (state, lines) = await queries.ConversationAsync(key, ct);
             return state is null ? Results.NotFound() : Html(ConsolePages.Transcript(lines));
         });
+        staff.MapGet("/search", SearchAsync);
         staff.MapPost("/c/{key}/claim", (string key, HttpContext http, ConsoleActions actions, CancellationToken ct) =>
             Done(key, actions.ClaimAsync(key, Login(http), ct)));
         staff.MapPost("/c/{key}/reply", (string key, [FromForm] string? text, HttpContext http, ConsoleActions actions, CancellationToken ct) =>
@@ -88,6 +89,40 @@ public static class ConsoleEndpoints
         admin.MapPost("/{id:long}/delete", async (long id, HttpContext http, ConsoleNotes notes, CancellationToken ct) =>
             CannedDone(await notes.DeleteCannedAsync(id, Login(http), ct)));
         return app;
+    }
+
+    static readonly TimeZoneInfo Tokyo = TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo");
+
+    /// <summary>Past conversations by date (office days, Asia/Tokyo), channel and keyword. Each search is audited, without the keyword.</summary>
+    static async Task<IResult> SearchAsync(string? from, string? to, string? channel, string? q, HttpContext http, ConsoleQueries queries,
+        StaffAccounts accounts, IAntiforgery af, TimeProvider time, CancellationToken ct)
+    {
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), Tokyo).DateTime);
+        var filter = new SearchFilter(today.AddDays(-6), today, channel is "line" or "kiosk" ? channel : null, q?.Trim() ?? "");
+        string? error = null;
+        if (from is not null || to is not null)
+        {
+            if (!DateOnly.TryParse(from, System.Globalization.CultureInfo.InvariantCulture, out var f) || !DateOnly.TryParse(to, System.Globalization.CultureInfo.InvariantCulture, out var t))
+                error = "日付は YYYY-MM-DD の形で入力してください。";
+            else if (t < f)
+                error = "終了日は開始日以降にしてください。";
+            else if (t.DayNumber - f.DayNumber > 366)
+                error = "一度に検索できるのは1年分までです。";
+            else
+                filter = filter with { From = f, To = t };
+        }
+        if (filter.Keyword.Length > 100)
+            error = "キーワードは100文字以内にしてください。";
+        List<SearchHit>? hits = null;
+        if (error is null && (from is not null || q is not null || channel is not null))
+        {
+            var start = new DateTimeOffset(filter.From.ToDateTime(TimeOnly.MinValue), Tokyo.GetUtcOffset(filter.From.ToDateTime(TimeOnly.MinValue)));
+            var end = new DateTimeOffset(filter.To.AddDays(1).ToDateTime(TimeOnly.MinValue), Tokyo.GetUtcOffset(filter.To.AddDays(1).ToDateTime(TimeOnly.MinValue)));
+            hits = await queries.SearchAsync(start, end, filter.Channel, filter.Keyword, ct);
+            await accounts.AuditAsync(Login(http), "search", null,
+                $"{filter.From:yyyy-MM-dd}..{filter.To:yyyy-MM-dd} channel={filter.Channel ?? "all"} keyword={(filter.Keyword.Length > 0 ? "yes" : "no")} hits={hits.Count}", ct);
+        }
+        return Html(ConsolePages.Search(filter, hits, error, Login(http), af.GetAndStoreTokens(http).RequestToken!), error is null ? 200 : 400);
     }
 
     static string Login(HttpContext http) => http.User.Identity!.Name!;

@@ -8,6 +8,9 @@ namespace FrontDesk.Bot.Coordinators;
 /// <summary>What the conversation page shows beside the transcript: staff notes, canned replies, colleagues to transfer to.</summary>
 public sealed record ConversationExtras(IReadOnlyList<StaffNote> Notes, IReadOnlyList<CannedResponse> Canned, IReadOnlyList<FrontDesk.Bot.Staff.StaffMember> Colleagues);
 
+/// <summary>The transcript search's form values: office days in Asia/Tokyo, a channel or null for all, a keyword or "".</summary>
+public sealed record SearchFilter(DateOnly From, DateOnly To, string? Channel, string Keyword);
+
 /// <summary>
 /// Server-rendered console pages. Every piece of user or staff text goes through the HTML encoder. With scripts on, the
 /// pages stay live over the console hub (console/console.js re-fetches the server-rendered parts); without, they refresh.
@@ -120,6 +123,33 @@ public static class ConsolePages
     }
 
     public static string Transcript(IReadOnlyList<TranscriptLine> lines) => string.Concat(lines.Select(Line));
+
+    public static string Search(SearchFilter filter, IReadOnlyList<SearchHit>? hits, string? error, string user, string antiforgery)
+    {
+        var option = (string value, string label) => $"<option value=\"{value}\"{(filter.Channel == (value.Length == 0 ? null : value) ? " selected" : "")}>{label}</option>";
+        var body = new StringBuilder($"""
+            <h1>過去の会話の検索</h1>
+            <form method="get" action="/console/search" class="card">
+              <label>開始日 <input type="date" name="from" value="{filter.From:yyyy-MM-dd}" required></label>
+              <label>終了日 <input type="date" name="to" value="{filter.To:yyyy-MM-dd}" required></label>
+              <label>チャネル <select name="channel">{option("", "すべて")}{option("line", "LINE")}{option("kiosk", "キオスク")}</select></label>
+              <label>キーワード <input name="q" maxlength="100" value="{E(filter.Keyword)}" placeholder="例: 空き家"></label>
+              <button class="primary">検索</button>
+            </form>
+            """);
+        if (error is not null)
+            body.Append($"<p class=\"card error\" id=\"notice\">{E(error)}</p>");
+        if (hits is not null)
+        {
+            body.Append($"<p class=\"meta\">{hits.Count}件{(hits.Count >= ConsoleQueries.MaxSearchHits ? "（上限に達しました。条件を絞ってください）" : "")}</p>");
+            foreach (var hit in hits)
+                body.Append($"""
+                    <div class="card hit"><p><a href="/console/c/{Uri.EscapeDataString(hit.Key)}"><strong>{E(ChannelName(hit.Channel))}</strong> {E(hit.Key)}</a>
+                    · {Local(hit.First)}〜{Local(hit.Last)} · {hit.Lines}行</p>{(hit.Match is null ? "" : $"<p class=\"line\">{E(hit.Match)}</p>")}</div>
+                    """);
+        }
+        return Layout("過去の会話", body.ToString(), user, antiforgery);
+    }
 
     public static string Canned(IReadOnlyList<CannedResponse> items, string user, string antiforgery, string? notice)
     {

@@ -9,6 +9,9 @@ public sealed record QueueItem(string Key, string Channel, HandoffState Handoff,
 
 public sealed record TranscriptLine(DateTimeOffset At, bool Inbound, string Text, bool FromCoordinator);
 
+/// <summary>One past conversation found by the transcript search: when it ran, how long, and a line that matched.</summary>
+public sealed record SearchHit(string Key, string Channel, DateTimeOffset First, DateTimeOffset Last, int Lines, string? Match);
+
 /// <summary>
 /// What the hub tells every console when a handed-off conversation changed: its place in the queue and its latest lines.
 /// <see cref="Status"/> is "waiting", "active" or "closed" (back with the bot); a higher <see cref="Version"/> is newer.
@@ -88,6 +91,40 @@ public sealed class ConsoleQueries(NpgsqlDataSource db)
         }
         return changes;
     }
+
+    public const int MaxSearchHits = 100;
+
+    /// <summary>
+    /// Conversations with transcript lines in [from, to), optionally on one channel, optionally with a line containing the
+    /// keyword (case-insensitive, taken literally); most recent first.
+    /// </summary>
+    public async Task<List<SearchHit>> SearchAsync(DateTimeOffset from, DateTimeOffset to, string? channel, string? keyword, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            select t.conversation_key, min(c.channel), min(t.created_at), max(t.created_at), count(*)::int,
+                   (array_agg(t.activity ->> 'text' order by t.id) filter (where @pattern::text is not null and t.activity ->> 'text' ilike @pattern))[1]
+            from conversation.transcript t
+            join conversation.conversations c on c.key = t.conversation_key
+            where t.created_at >= @from and t.created_at < @to and (@channel::text is null or c.channel = @channel)
+            group by t.conversation_key
+            having @pattern::text is null or bool_or(t.activity ->> 'text' ilike @pattern)
+            order by max(t.created_at) desc
+            limit @limit
+            """);
+        cmd.Parameters.AddWithValue("from", from.ToUniversalTime());
+        cmd.Parameters.AddWithValue("to", to.ToUniversalTime());
+        cmd.Parameters.AddWithValue("channel", string.IsNullOrEmpty(channel) ? DBNull.Value : channel);
+        cmd.Parameters.AddWithValue("pattern", string.IsNullOrWhiteSpace(keyword) ? DBNull.Value : "%" + EscapeLike(keyword.Trim()) + "%");
+        cmd.Parameters.AddWithValue("limit", MaxSearchHits);
+        var hits = new List<SearchHit>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            hits.Add(new SearchHit(reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetFieldValue<DateTimeOffset>(3),
+                reader.GetInt32(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
+        return hits;
+    }
+
+    static string EscapeLike(string text) => text.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_");
 
     static List<TranscriptLine> ReadLines(string json)
     {

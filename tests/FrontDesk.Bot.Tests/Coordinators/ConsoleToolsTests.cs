@@ -140,4 +140,36 @@ public sealed class ConsoleToolsTests(TestDatabase db) : IClassFixture<TestDatab
         Assert.Equal("canned-add,canned-edit,canned-add,canned-delete",
             await db.ScalarAsync<string>("select string_agg(action, ',' order by id) from staff.audit where login = 'chief' and action like 'canned%'"));
     }
+
+    [Fact]
+    public async Task Staff_search_past_conversations_by_date_channel_and_keyword_and_each_search_is_audited()
+    {
+        var engine = app.Services.GetRequiredService<ConversationEngine>();
+        await engine.HandleAsync(new ConversationAddress(RecordingSender.ChannelName, "search-akiya"), Activity.Message("空き家バンクの改修補助について"), CancellationToken.None);
+        await engine.HandleAsync(new ConversationAddress(RecordingSender.ChannelName, "search-school"), Activity.Message("転校の手続きを知りたい"), CancellationToken.None);
+        using var browser = await BrowserAsync("watanabe");
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo")).DateTime);
+        var range = $"from={today.AddDays(-1):yyyy-MM-dd}&to={today:yyyy-MM-dd}";
+
+        var found = await browser.GetStringAsync($"/console/search?{range}&q={Uri.EscapeDataString("改修補助")}");
+        Assert.Contains("test:search-akiya", found);
+        Assert.Contains("空き家バンクの改修補助について", found);
+        Assert.DoesNotContain("test:search-school", found);
+
+        var all = await browser.GetStringAsync($"/console/search?{range}&q=");
+        Assert.Contains("test:search-akiya", all);
+        Assert.Contains("test:search-school", all);
+        Assert.DoesNotContain("test:search-", await browser.GetStringAsync($"/console/search?{range}&channel=line"));
+        Assert.DoesNotContain("test:search-", await browser.GetStringAsync($"/console/search?from={today.AddDays(-30):yyyy-MM-dd}&to={today.AddDays(-20):yyyy-MM-dd}"));
+        // A keyword is taken literally: LIKE wildcards match nothing special.
+        Assert.DoesNotContain("test:search-", await browser.GetStringAsync($"/console/search?{range}&q=%25"));
+
+        var bad = await browser.GetAsync($"/console/search?from={today:yyyy-MM-dd}&to={today.AddDays(-3):yyyy-MM-dd}");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("終了日は開始日以降", await bad.Content.ReadAsStringAsync());
+
+        var audits = await db.ScalarAsync<long>("select count(*) from staff.audit where login = 'watanabe' and action = 'search'");
+        Assert.Equal(5, audits);
+        Assert.Equal(0, await db.ScalarAsync<long>("select count(*) from staff.audit where action = 'search' and detail like '%改修%'"));
+    }
 }
