@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using FrontDesk.Bot.Conversations;
+using FrontDesk.Bot.Handoff;
 using FrontDesk.Bot.Staff;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
@@ -51,13 +52,16 @@ public static class ConsoleEndpoints
         staff.MapGet("/queue", async (ConsoleQueries queries, TimeProvider time, CancellationToken ct) =>
             Html(ConsolePages.QueueCards(await queries.QueueAsync(ct), time.GetUtcNow())));
         staff.MapGet("/c/{key}", async (string key, string? notice, HttpContext http, ConsoleQueries queries, ConsoleNotes notes, StaffAccounts accounts,
-            IAntiforgery af, CancellationToken ct) =>
+            CallbackRequests callbacks, IAntiforgery af, CancellationToken ct) =>
         {
             var (state, lines) = await queries.ConversationAsync(key, ct);
             if (state is null || !ConsoleQueries.IsConversationKey(key))
                 return Results.NotFound();
             await accounts.AuditAsync(http.User.Identity!.Name!, "view-conversation", key, null, ct);
-            var extras = new ConversationExtras(await notes.NotesAsync(key, ct), await notes.CannedAsync(ct), await accounts.ListAsync(ct));
+            var requests = await callbacks.ForConversationAsync(key, ct);
+            if (requests.Count > 0)
+                await accounts.AuditAsync(http.User.Identity!.Name!, "view-callback", key, null, ct);
+            var extras = new ConversationExtras(await notes.NotesAsync(key, ct), await notes.CannedAsync(ct), await accounts.ListAsync(ct), requests);
             return Html(ConsolePages.Conversation(key, ConversationAddress.Parse(key).Channel, state.Handoff, state.Profile, lines,
                 http.User.Identity!.Name!, af.GetAndStoreTokens(http).RequestToken!, notice, extras));
         });

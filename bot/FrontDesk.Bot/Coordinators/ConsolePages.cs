@@ -6,7 +6,8 @@ using FrontDesk.Bot.Handoff;
 namespace FrontDesk.Bot.Coordinators;
 
 /// <summary>What the conversation page shows beside the transcript: staff notes, canned replies, colleagues to transfer to.</summary>
-public sealed record ConversationExtras(IReadOnlyList<StaffNote> Notes, IReadOnlyList<CannedResponse> Canned, IReadOnlyList<FrontDesk.Bot.Staff.StaffMember> Colleagues);
+public sealed record ConversationExtras(IReadOnlyList<StaffNote> Notes, IReadOnlyList<CannedResponse> Canned, IReadOnlyList<FrontDesk.Bot.Staff.StaffMember> Colleagues,
+    IReadOnlyList<CallbackRequest> Callbacks);
 
 /// <summary>The transcript search's form values: office days in Asia/Tokyo, a channel or null for all, a keyword or "".</summary>
 public sealed record SearchFilter(DateOnly From, DateOnly To, string? Channel, string Keyword);
@@ -77,7 +78,7 @@ public static class ConsolePages
             body.Append($"""
                 <div class="card {(item.Handoff.Status == HandoffStatus.Waiting ? "waiting" : "active")}" data-key="{E(item.Key)}">
                 <p><a href="/console/c/{Uri.EscapeDataString(item.Key)}"><strong>{E(ChannelName(item.Channel))}</strong> {E(item.Key)}</a>
-                · {status} · 理由: {E(ReasonName(item.Handoff.Reason))}</p>
+                · {status} · 理由: {E(ReasonName(item.Handoff.Reason))}{(item.Handoff.CallbackRequested ? " · <strong>折り返し希望あり</strong>" : "")}</p>
                 {Profile(item.Profile)}
                 {Attachments(item.Handoff)}
                 {string.Concat(item.Recent.Select(Line))}
@@ -107,6 +108,10 @@ public static class ConsolePages
                 + (colleagues.Length == 0 ? "" : "<p>" + form("transfer", "引き継ぐ", $"<label>引き継ぎ先 <select name=\"to\">{colleagues}</select></label> ") + "</p>"),
             _ => $"<p>{E(handoff.Coordinator)} さんが対応中です。</p>",
         };
+        var callbacks = string.Concat(extras.Callbacks.Select(c => $"""
+            <div class="card callback"><h2>折り返しのご依頼</h2><p>希望時間帯: {E(c.PreferredTime)} · {(c.ContactKind == "phone" ? "電話" : "メール")}: <strong>{E(c.Contact)}</strong></p>
+            <p class="meta">受付 {Local(c.CreatedAt)} · {Local(c.ExpiresAt)} に自動削除</p></div>
+            """));
         var notes = string.Concat(extras.Notes.Select(n => $"<p class=\"note\"><span class=\"meta\">{Local(n.At)} {E(n.Login)}</span> {E(n.Text)}</p>"));
         return Layout("会話", $"""
             <p><a href="/console">← 一覧へ</a></p>
@@ -115,6 +120,7 @@ public static class ConsolePages
             {(handoff is null ? "" : $"<p class=\"meta\">理由: {E(ReasonName(handoff.Reason))} · 依頼 {Local(handoff.RequestedAt)}</p>")}
             {Profile(profile)}
             {Attachments(handoff)}</div>
+            {callbacks}
             <div class="card" id="transcript" data-live="conversation" data-key="{E(key)}" data-status="{E(handoff?.Status.ToString() ?? "Closed")}" data-coordinator="{E(handoff?.Coordinator)}">{Transcript(lines)}</div>
             <div class="card">{actions}</div>
             <div class="card"><h2>相談員メモ（利用者には送られません）</h2>{notes}

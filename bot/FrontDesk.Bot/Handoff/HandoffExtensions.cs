@@ -16,6 +16,8 @@ public static class HandoffExtensions
         builder.Services.AddSingleton<HandoffRules>();
         builder.Services.AddSingleton<OfficeHours>();
         builder.Services.AddSingleton<HandoffDesk>();
+        builder.Services.AddSingleton<CallbackRequests>();
+        builder.Services.AddRecurringJob<CallbackRequests>("handoff-callback-retention", JobQueues.Bot, "15 3 * * *", j => j.DeleteExpiredAsync(CancellationToken.None));
         builder.Services.AddSingleton<ITurnMiddleware, HandoffMiddleware>();
         builder.Services.AddTransient<HandoffReminderJob>();
         builder.Services.AddRecurringJob<HandoffReminderJob>(HandoffReminderJob.JobId, JobQueues.Bot, "* * * * *", j => j.RunAsync(CancellationToken.None));

@@ -32,3 +32,17 @@ create table handoff.notes (
     created_at timestamptz not null
 );
 create index notes_by_conversation on handoff.notes (conversation_key, id);
+
+-- Out-of-hours callback requests. Staff-only (the console reads it, audited); the contact is kept only until
+-- expires_at, after which the retention job deletes the row. Never copied into conversation state or logs.
+create table handoff.callback_requests (
+    id bigint generated always as identity primary key,
+    conversation_key text not null,
+    preferred_time text not null,
+    contact_kind text not null check (contact_kind in ('phone', 'email')),
+    contact text not null,
+    created_at timestamptz not null,
+    expires_at timestamptz not null
+);
+create index callback_requests_by_conversation on handoff.callback_requests (conversation_key, id);
+create index callback_requests_by_expiry on handoff.callback_requests (expires_at);
