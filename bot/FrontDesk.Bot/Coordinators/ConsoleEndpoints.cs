@@ -22,6 +22,7 @@ public static class ConsoleEndpoints
         builder.Services.AddSingleton<ConsoleQueries>();
         builder.Services.AddSingleton<ConsoleActions>();
         builder.Services.AddSingleton<ConsoleNotes>();
+        builder.Services.AddSingleton<LineDisplayNames>();
         builder.Services.AddSignalR();
         builder.Services.AddHostedService<ConsoleRelay>();
         return builder;
@@ -47,10 +48,17 @@ public static class ConsoleEndpoints
             ConsoleOptions.Assets.TryGetValue(name, out var relative) && Path.Combine(env.ContentRootPath, options.Value.ClientFolder, relative) is var file && File.Exists(file)
                 ? Results.File(file, "text/javascript; charset=utf-8")
                 : Results.NotFound());
-        staff.MapGet("/", async (HttpContext http, ConsoleQueries queries, IAntiforgery af, TimeProvider time, CancellationToken ct) =>
-            Html(ConsolePages.Queue(await queries.QueueAsync(ct), time.GetUtcNow(), http.User.Identity!.Name!, af.GetAndStoreTokens(http).RequestToken!)));
-        staff.MapGet("/queue", async (ConsoleQueries queries, TimeProvider time, CancellationToken ct) =>
-            Html(ConsolePages.QueueCards(await queries.QueueAsync(ct), time.GetUtcNow())));
+        staff.MapGet("/", async (HttpContext http, ConsoleQueries queries, LineDisplayNames names, IAntiforgery af, TimeProvider time, CancellationToken ct) =>
+        {
+            var queue = await queries.QueueAsync(ct);
+            return Html(ConsolePages.Queue(queue, await names.ForAllAsync(queue.Select(i => i.Key), ct), time.GetUtcNow(),
+                http.User.Identity!.Name!, af.GetAndStoreTokens(http).RequestToken!));
+        });
+        staff.MapGet("/queue", async (ConsoleQueries queries, LineDisplayNames names, TimeProvider time, CancellationToken ct) =>
+        {
+            var queue = await queries.QueueAsync(ct);
+            return Html(ConsolePages.QueueCards(queue, await names.ForAllAsync(queue.Select(i => i.Key), ct), time.GetUtcNow()));
+        });
         staff.MapGet("/c/{key}", async (string key, string? notice, HttpContext http, ConsoleQueries queries, ConsoleNotes notes, StaffAccounts accounts,
             CallbackRequests callbacks, IAntiforgery af, CancellationToken ct) =>
         {

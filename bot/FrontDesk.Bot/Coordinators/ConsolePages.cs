@@ -60,11 +60,11 @@ public static class ConsolePages
         </form></div>
         """);
 
-    public static string Queue(IReadOnlyList<QueueItem> items, DateTimeOffset now, string user, string antiforgery) =>
-        Layout("対応待ち", $"<h1>対応待ち・対応中の会話</h1><div id=\"queue\" data-live=\"queue\">{QueueCards(items, now)}</div>", user, antiforgery, refresh: true);
+    public static string Queue(IReadOnlyList<QueueItem> items, IReadOnlyDictionary<string, string> names, DateTimeOffset now, string user, string antiforgery) =>
+        Layout("対応待ち", $"<h1>対応待ち・対応中の会話</h1><div id=\"queue\" data-live=\"queue\">{QueueCards(items, names, now)}</div>", user, antiforgery, refresh: true);
 
     /// <summary>The queue's cards alone: what the live page re-fetches when the hub announces a change.</summary>
-    public static string QueueCards(IReadOnlyList<QueueItem> items, DateTimeOffset now)
+    public static string QueueCards(IReadOnlyList<QueueItem> items, IReadOnlyDictionary<string, string> names, DateTimeOffset now)
     {
         var body = new StringBuilder();
         if (items.Count == 0)
@@ -77,7 +77,7 @@ public static class ConsolePages
                 : $"対応中: {E(item.Handoff.Coordinator)}";
             body.Append($"""
                 <div class="card {(item.Handoff.Status == HandoffStatus.Waiting ? "waiting" : "active")}" data-key="{E(item.Key)}">
-                <p><a href="/console/c/{Uri.EscapeDataString(item.Key)}"><strong>{E(ChannelName(item.Channel))}</strong> {E(item.Key)}</a>
+                <p><a href="/console/c/{Uri.EscapeDataString(item.Key)}"><strong>{E(ChannelName(item.Channel))}</strong>{(names.TryGetValue(item.Key, out var name) ? $" <span class=\"name\">{E(name)} さん</span>" : "")} {E(item.Key)}</a>
                 · {status} · 理由: {E(ReasonName(item.Handoff.Reason))}{(item.Handoff.CallbackRequested ? " · <strong>折り返し希望あり</strong>" : "")}</p>
                 {Profile(item.Profile)}
                 {Attachments(item.Handoff)}

@@ -41,6 +41,16 @@ public sealed class LiveConsoleTests(TestDatabase db) : IClassFixture<TestDataba
         Assert.Equal("requested", waiting.Reason);
         Assert.Contains(waiting.Recent, l => l.Inbound && l.Text == "相談員と話したい");
 
+        // The queue page shows the user's LINE display name, asked of LINE once and then cached.
+        using (var browser = bot.App.CreateBrowser())
+        {
+            var form = await browser.GetStringAsync("/console/sign-in");
+            await browser.PostAsync("/console/sign-in", ConsoleForms.Form(form, ("login", "line-coordinator"), ("password", Password)));
+            Assert.Contains("テスト利用者 さん", await browser.GetStringAsync("/console"));
+            Assert.Contains("テスト利用者 さん", await browser.GetStringAsync("/console/queue"));
+        }
+        Assert.Single(bot.Line.Calls, c => c.Path == "/v2/bot/profile/" + user);
+
         var claimed = await coordinator.InvokeAsync("Claim", key);
         Assert.True(claimed.Ok, claimed.Message);
         Assert.Contains("相談員がつながりました", (await bot.TextsToAsync(user, 2))[1]);
@@ -63,6 +73,7 @@ public sealed class LiveConsoleTests(TestDatabase db) : IClassFixture<TestDataba
         Assert.Contains("100万円", (await bot.TextsToAsync(user, 5))[4]);
         Assert.Empty(bot.Line.InvalidCalls);
         Assert.Equal("claim,message,close", await AuditAsync("line-coordinator", key));
+        Assert.Equal(0, await db.ScalarAsync<long>("select count(*) from staff.audit where detail like '%テスト利用者%'"));
     }
 
     [Fact]
