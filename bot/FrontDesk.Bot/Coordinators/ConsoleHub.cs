@@ -10,7 +10,7 @@ namespace FrontDesk.Bot.Coordinators;
 /// whenever a handed-off conversation changes on any host; clients act through the same checks and audit as the forms.
 /// </summary>
 [Authorize(Policy = StaffExtensions.StaffPolicy)]
-public sealed class ConsoleHub(ConsoleActions actions, ConsoleQueries queries, ConsoleNotes notes) : Hub
+public sealed class ConsoleHub(ConsoleActions actions, ConsoleQueries queries, ConsoleNotes notes, LineDisplayNames names) : Hub
 {
     public const string Path = "/console/hub";
     public const string ChangeEvent = "conversation";
@@ -18,7 +18,13 @@ public sealed class ConsoleHub(ConsoleActions actions, ConsoleQueries queries, C
     string Login => Context.User!.Identity!.Name!;
 
     /// <summary>The waiting and active conversations now, oldest request first.</summary>
-    public Task<List<ConversationChange>> Queue() => queries.QueueChangesAsync(Context.ConnectionAborted);
+    public async Task<List<ConversationChange>> Queue()
+    {
+        var changes = await queries.QueueChangesAsync(Context.ConnectionAborted);
+        for (var i = 0; i < changes.Count; i++)
+            changes[i] = changes[i] with { DisplayName = await names.ForAsync(changes[i].Key, Context.ConnectionAborted) };
+        return changes;
+    }
 
     public Task<ActionResult> Claim(string key) => actions.ClaimAsync(key, Login, Context.ConnectionAborted);
 

@@ -77,7 +77,7 @@ public static class ConsolePages
                 : $"対応中: {E(item.Handoff.Coordinator)}";
             body.Append($"""
                 <div class="card {(item.Handoff.Status == HandoffStatus.Waiting ? "waiting" : "active")}" data-key="{E(item.Key)}">
-                <p><a href="/console/c/{Uri.EscapeDataString(item.Key)}"><strong>{E(ChannelName(item.Channel))}</strong>{(names.TryGetValue(item.Key, out var name) ? $" <span class=\"name\">{E(name)} さん</span>" : "")} {E(item.Key)}</a>
+                <p><a href="/console/c/{Uri.EscapeDataString(item.Key)}"><strong>{E(ChannelName(item.Channel))}{(item.Device is null ? "" : $"（{E(item.Device)}）")}</strong>{(names.TryGetValue(item.Key, out var name) ? $" <span class=\"name\">{E(name)} さん</span>" : "")} {E(item.Key)}</a>
                 · {status} · 理由: {E(ReasonName(item.Handoff.Reason))}{(item.Handoff.CallbackRequested ? " · <strong>折り返し希望あり</strong>" : "")}</p>
                 {Profile(item.Profile)}
                 {Attachments(item.Handoff)}

@@ -5,7 +5,9 @@ using Npgsql;
 
 namespace FrontDesk.Bot.Coordinators;
 
-public sealed record QueueItem(string Key, string Channel, HandoffState Handoff, IReadOnlyDictionary<string, string> Profile, IReadOnlyList<TranscriptLine> Recent);
+/// <summary>A handed-off conversation in the queue; <see cref="Device"/> is the kiosk it runs on (kiosk conversations only).</summary>
+public sealed record QueueItem(string Key, string Channel, HandoffState Handoff, IReadOnlyDictionary<string, string> Profile, IReadOnlyList<TranscriptLine> Recent,
+    string? Device = null);
 
 public sealed record TranscriptLine(DateTimeOffset At, bool Inbound, string Text, bool FromCoordinator);
 
@@ -17,7 +19,7 @@ public sealed record SearchHit(string Key, string Channel, DateTimeOffset First,
 /// <see cref="Status"/> is "waiting", "active" or "closed" (back with the bot); a higher <see cref="Version"/> is newer.
 /// </summary>
 public sealed record ConversationChange(string Key, string Channel, int Version, string Status, string? Coordinator, string? Reason,
-    DateTimeOffset? RequestedAt, IReadOnlyList<TranscriptLine> Recent);
+    DateTimeOffset? RequestedAt, IReadOnlyList<TranscriptLine> Recent, string? DisplayName = null);
 
 /// <summary>What the console shows: handed-off conversations from the conversation state, and transcripts.</summary>
 public sealed class ConsoleQueries(NpgsqlDataSource db)
@@ -28,7 +30,8 @@ public sealed class ConsoleQueries(NpgsqlDataSource db)
             select c.key, c.channel, c.state::text,
                    coalesce((select json_agg(r order by r.id) from (
                        select t.id, t.created_at, t.direction, t.activity from conversation.transcript t
-                       where t.conversation_key = c.key order by t.id desc limit 6) r), '[]')::text
+                       where t.conversation_key = c.key order by t.id desc limit 6) r), '[]')::text,
+                   (select k.device from kiosk.conversations k where c.channel = 'kiosk' and c.key = 'kiosk:' || k.id)
             from conversation.conversations c
             where jsonb_typeof(c.state -> 'handoff') = 'object'
             order by c.state -> 'handoff' ->> 'requestedAt'
@@ -38,7 +41,8 @@ public sealed class ConsoleQueries(NpgsqlDataSource db)
         while (await reader.ReadAsync(ct))
         {
             var state = JsonSerializer.Deserialize<ConversationState>(reader.GetString(2), ConversationEngine.Json)!;
-            items.Add(new QueueItem(reader.GetString(0), reader.GetString(1), state.Handoff!, state.Profile, ReadLines(reader.GetString(3))));
+            items.Add(new QueueItem(reader.GetString(0), reader.GetString(1), state.Handoff!, state.Profile, ReadLines(reader.GetString(3)),
+                reader.IsDBNull(4) ? null : reader.GetString(4)));
         }
         return items;
     }

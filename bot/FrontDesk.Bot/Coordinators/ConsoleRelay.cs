@@ -10,7 +10,8 @@ namespace FrontDesk.Bot.Coordinators;
 /// conversation changes (a user's message, a claim, a close; whichever host saved it), and this relays the change to
 /// the consoles connected here. Bursts for one conversation collapse into one announcement.
 /// </summary>
-public sealed partial class ConsoleRelay(NpgsqlDataSource db, ConsoleQueries queries, IHubContext<ConsoleHub> hub, ILogger<ConsoleRelay> logger)
+public sealed partial class ConsoleRelay(NpgsqlDataSource db, ConsoleQueries queries, LineDisplayNames names, IHubContext<ConsoleHub> hub,
+    ILogger<ConsoleRelay> logger)
     : BackgroundService
 {
     public const string Channel = "handoff_changed";
@@ -100,7 +101,7 @@ public sealed partial class ConsoleRelay(NpgsqlDataSource db, ConsoleQueries que
             try
             {
                 if (await queries.ChangeAsync(key, ct) is { } change)
-                    await hub.Clients.All.SendAsync(ConsoleHub.ChangeEvent, change, ct);
+                    await hub.Clients.All.SendAsync(ConsoleHub.ChangeEvent, change with { DisplayName = await names.ForAsync(key, ct) }, ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {

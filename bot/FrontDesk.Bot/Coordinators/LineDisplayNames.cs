@@ -11,8 +11,10 @@ namespace FrontDesk.Bot.Coordinators;
 public sealed class LineDisplayNames(IServiceProvider services, IOptions<LineOptions> line, TimeProvider time)
 {
     static readonly TimeSpan Keep = TimeSpan.FromHours(1);
+    static readonly TimeSpan FetchTimeout = TimeSpan.FromSeconds(5);
     const int MaxCached = 10_000;
-    readonly ConcurrentDictionary<string, (string? Name, DateTimeOffset At)> cache = new();
+    // One fetch per user even when the page and the hub ask at the same moment.
+    readonly ConcurrentDictionary<string, (Lazy<Task<string?>> Name, DateTimeOffset At)> cache = new();
 
     /// <summary>The display name for a "line:USERID" conversation key; null for other channels, or when LINE cannot tell.</summary>
     public async Task<string?> ForAsync(string key, CancellationToken ct)
@@ -20,22 +22,25 @@ public sealed class LineDisplayNames(IServiceProvider services, IOptions<LineOpt
         if (!key.StartsWith(LineChannel.Name + ":", StringComparison.Ordinal) || !line.Value.Enabled)
             return null;
         var now = time.GetUtcNow();
-        if (cache.TryGetValue(key, out var hit) && now - hit.At < Keep)
-            return hit.Name;
-        string? name;
-        try
-        {
-            var profile = await services.GetRequiredService<LineMessagingClient>().GetProfileAsync(key[(LineChannel.Name.Length + 1)..], ct);
-            name = string.IsNullOrWhiteSpace(profile?.DisplayName) ? null : profile.DisplayName;
-        }
-        catch (HttpRequestException)
-        {
-            return null; // not cached: the next render asks again
-        }
         if (cache.Count >= MaxCached)
             cache.Clear();
-        cache[key] = (name, now);
-        return name;
+        var entry = cache.AddOrUpdate(key, _ => (new(() => FetchAsync(key)), now), (_, old) => now - old.At < Keep ? old : (new(() => FetchAsync(key)), now));
+        try
+        {
+            return await entry.Name.Value.WaitAsync(ct);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or TimeoutException)
+        {
+            cache.TryRemove(KeyValuePair.Create(key, entry)); // the next render asks again
+            return null;
+        }
+    }
+
+    async Task<string?> FetchAsync(string key)
+    {
+        using var timeout = new CancellationTokenSource(FetchTimeout);
+        var profile = await services.GetRequiredService<LineMessagingClient>().GetProfileAsync(key[(LineChannel.Name.Length + 1)..], timeout.Token);
+        return string.IsNullOrWhiteSpace(profile?.DisplayName) ? null : profile.DisplayName;
     }
 
     public async Task<Dictionary<string, string>> ForAllAsync(IEnumerable<string> keys, CancellationToken ct)

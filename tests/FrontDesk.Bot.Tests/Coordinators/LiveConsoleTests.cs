@@ -39,6 +39,8 @@ public sealed class LiveConsoleTests(TestDatabase db) : IClassFixture<TestDataba
         var waiting = await coordinator.WaitForAsync(c => c.Key == key && c.Status == "waiting", "the queue item reaches the coordinator");
         Assert.Equal("line", waiting.Channel);
         Assert.Equal("requested", waiting.Reason);
+        Assert.Equal("テスト利用者", waiting.DisplayName);
+        Assert.Contains(await coordinator.Hub.InvokeAsync<List<FrontDesk.Bot.Coordinators.ConversationChange>>("Queue"), c => c.Key == key && c.DisplayName == "テスト利用者");
         Assert.Contains(waiting.Recent, l => l.Inbound && l.Text == "相談員と話したい");
 
         // The queue page shows the user's LINE display name, asked of LINE once and then cached.
@@ -93,6 +95,12 @@ public sealed class LiveConsoleTests(TestDatabase db) : IClassFixture<TestDataba
         await SayAsync("人と話したい");
         var waiting = await coordinator.WaitForAsync(c => c.Key.EndsWith(id, StringComparison.Ordinal) && c.Status == "waiting", "the kiosk visitor reaches the queue");
         Assert.Equal("kiosk", waiting.Channel);
+        using (var browser = kiosk.App.CreateBrowser())
+        {
+            var form = await browser.GetStringAsync("/console/sign-in");
+            await browser.PostAsync("/console/sign-in", ConsoleForms.Form(form, ("login", "kiosk-coordinator"), ("password", Password)));
+            Assert.Contains($"キオスク（{KioskTestApp.Device}）", await browser.GetStringAsync("/console/queue"));
+        }
 
         Assert.True((await coordinator.InvokeAsync("Claim", waiting.Key)).Ok);
         await kiosk.WaitForBotAsync(id, token, a => a["text"]?.GetValue<string>().Contains("相談員がつながりました") == true);
