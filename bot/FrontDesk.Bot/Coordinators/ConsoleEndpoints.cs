@@ -170,6 +170,20 @@ public static class ConsoleEndpoints
         return Results.Redirect("/console");
     }
 
-    static IResult Html(string html, int status = StatusCodes.Status200OK) =>
-        Results.Content(html, "text/html; charset=utf-8", System.Text.Encoding.UTF8, status);
+    // Scripts only from this host (no inline script can run even if some text escaped encoding); the hub on the same origin.
+    const string ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+        "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+    static IResult Html(string html, int status = StatusCodes.Status200OK) => new SecuredPage(html, status);
+
+    sealed class SecuredPage(string html, int status) : IResult
+    {
+        public Task ExecuteAsync(HttpContext http)
+        {
+            http.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            http.Response.Headers.XContentTypeOptions = "nosniff";
+            http.Response.Headers["Referrer-Policy"] = "no-referrer";
+            return Results.Content(html, "text/html; charset=utf-8", System.Text.Encoding.UTF8, status).ExecuteAsync(http);
+        }
+    }
 }

@@ -42,7 +42,13 @@ public sealed partial class ConsoleRelay(NpgsqlDataSource db, ConsoleQueries que
         {
             try
             {
-                listener ??= await ListenAsync(stoppingToken);
+                if (listener is null)
+                {
+                    listener = await ListenAsync(stoppingToken);
+                    // Changes made while the connection was down were not notified: announce the whole queue again.
+                    foreach (var change in await queries.QueueChangesAsync(stoppingToken))
+                        Enqueue(change.Key);
+                }
                 while (true)
                     await listener.WaitAsync(stoppingToken);
             }
@@ -75,14 +81,16 @@ public sealed partial class ConsoleRelay(NpgsqlDataSource db, ConsoleQueries que
     async Task<NpgsqlConnection> ListenAsync(CancellationToken ct)
     {
         var conn = await db.OpenConnectionAsync(ct);
-        conn.Notification += (_, e) =>
-        {
-            if (pending.TryAdd(e.Payload, 0))
-                changed.Writer.TryWrite(e.Payload);
-        };
+        conn.Notification += (_, e) => Enqueue(e.Payload);
         await using var listen = new NpgsqlCommand($"listen {Channel}", conn);
         await listen.ExecuteNonQueryAsync(ct);
         return conn;
+    }
+
+    void Enqueue(string key)
+    {
+        if (pending.TryAdd(key, 0))
+            changed.Writer.TryWrite(key);
     }
 
     async Task DropListenerAsync()

@@ -172,4 +172,15 @@ public sealed class ConsoleToolsTests(TestDatabase db) : IClassFixture<TestDatab
         Assert.Equal(5, audits);
         Assert.Equal(0, await db.ScalarAsync<long>("select count(*) from staff.audit where action = 'search' and detail like '%改修%'"));
     }
+
+    [Fact]
+    public async Task Console_pages_allow_scripts_only_from_this_host()
+    {
+        using var browser = await BrowserAsync("ito");
+        using var response = await browser.GetAsync("/console");
+        var policy = string.Join(' ', response.Headers.GetValues("Content-Security-Policy"));
+        var directives = policy.Split(';').Select(d => d.Trim()).ToList();
+        Assert.Contains("script-src 'self'", directives);
+        Assert.Contains("frame-ancestors 'none'", directives);
+    }
 }
