@@ -22,7 +22,7 @@ public sealed class ConsoleActions(ConversationEngine engine, ConsoleQueries que
             return problem!;
         if (handoff.Status != HandoffStatus.Waiting)
             return Fail(handoff.Coordinator == login ? "すでにこの会話を担当しています。" : "ほかの相談員がすでに担当しています。");
-        var after = await RunAsync(key, login, HandoffEvents.Claim, null, "claim", null, ct);
+        var after = await RunAsync(key, login, HandoffEvents.Claim, null, "claim", null, null, ct);
         return after?.Coordinator == login ? new(true, "この会話を担当しました。") : Fail("ほかの相談員がすでに担当しています。");
     }
 
@@ -35,7 +35,7 @@ public sealed class ConsoleActions(ConversationEngine engine, ConsoleQueries que
             return Fail($"返信が長すぎます（{reply.Length:N0}文字）。{MaxReplyLength:N0}文字以内に分けて送ってください。");
         if (await OwnedBy(key, login, ct) is { } problem)
             return problem;
-        await RunAsync(key, login, HandoffEvents.Message, reply, "message", null, ct);
+        await RunAsync(key, login, HandoffEvents.Message, reply, "message", null, null, ct);
         return new(true, "送信しました。");
     }
 
@@ -43,7 +43,7 @@ public sealed class ConsoleActions(ConversationEngine engine, ConsoleQueries que
     {
         if (await OwnedBy(key, login, ct) is { } problem)
             return problem;
-        await RunAsync(key, login, HandoffEvents.Release, null, "release", null, ct);
+        await RunAsync(key, login, HandoffEvents.Release, null, "release", null, null, ct);
         return new(true, "待機列に戻しました。");
     }
 
@@ -56,7 +56,7 @@ public sealed class ConsoleActions(ConversationEngine engine, ConsoleQueries que
             return Fail("引き継ぎ先の相談員が見つかりません。");
         if (colleague.Login == login)
             return Fail("ご自身には引き継げません。");
-        var after = await RunAsync(key, login, HandoffEvents.Transfer, null, "transfer", colleague.Login, ct, value: colleague.Login);
+        var after = await RunAsync(key, login, HandoffEvents.Transfer, null, "transfer", colleague.Login, colleague.Login, ct);
         return after?.Coordinator == colleague.Login
             ? new(true, $"{colleague.DisplayName} さんに引き継ぎました。")
             : Fail("引き継げませんでした。会話の状態が変わっています。");
@@ -69,7 +69,7 @@ public sealed class ConsoleActions(ConversationEngine engine, ConsoleQueries que
             return problem!;
         if (handoff.Status == HandoffStatus.Active && handoff.Coordinator != login)
             return Fail($"{handoff.Coordinator} さんが対応中です。");
-        await RunAsync(key, login, HandoffEvents.Close, null, "close", null, ct);
+        await RunAsync(key, login, HandoffEvents.Close, null, "close", null, null, ct);
         return new(true, "対応を終了し、ボットに戻しました。");
     }
 
@@ -99,7 +99,8 @@ public sealed class ConsoleActions(ConversationEngine engine, ConsoleQueries que
         };
     }
 
-    async Task<HandoffState?> RunAsync(string key, string login, string name, string? text, string audit, string? detail, CancellationToken ct, string? value = null)
+    /// <summary>Runs the event (its value is the coordinator it concerns: the actor, or the colleague for a transfer), audits it, returns the handoff after.</summary>
+    async Task<HandoffState?> RunAsync(string key, string login, string name, string? text, string audit, string? detail, string? value, CancellationToken ct)
     {
         await engine.HandleAsync(ConversationAddress.Parse(key), Activity.Event(name) with { Value = value ?? login, Text = text }, ct);
         // The audit keeps who did what to which conversation, not what was written.
