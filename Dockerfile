@@ -13,14 +13,23 @@ RUN npm ci --no-audit --no-fund
 COPY kiosk/ ./
 RUN npm run build
 
+# The console's browser client (console/: the SignalR library and console.js), served at /console/assets.
+FROM node:20-bookworm-slim AS console
+WORKDIR /console
+COPY console/package.json console/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY console/console.js ./
+
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS bot
 WORKDIR /app
 COPY --from=build /out/bot .
 COPY knowledge/content /app/content
 COPY --from=kiosk /kiosk/dist ./kiosk
+COPY --from=console /console ./console
 ENV ASPNETCORE_URLS=http://0.0.0.0:8080 \
     TZ=Asia/Tokyo \
     Kiosk__PageFolder=/app/kiosk \
+    Console__ClientFolder=/app/console \
     Knowledge__Sources__0__Name=articles \
     Knowledge__Sources__0__Folder=/app/content/articles \
     Knowledge__SynonymsPath=/app/content/synonyms.txt

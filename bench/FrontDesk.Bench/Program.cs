@@ -7,6 +7,7 @@ return args switch
     ["search", .. var rest] => await SearchBench.RunAsync(rest),
     ["line", .. var rest] => await LineBench.RunAsync(rest),
     ["kiosk", .. var rest] => await KioskBench.RunAsync(rest),
+    ["handoff", .. var rest] => await HandoffBench.RunAsync(rest),
     _ => Usage(),
 };
 
@@ -15,5 +16,6 @@ static int Usage()
     Console.Error.WriteLine("Usage: FrontDesk.Bench engine [--turns N] [--conversations N] | search [PASSAGES] | eval --corpus DIR --questions FILE [--json] [--baseline]");
     Console.Error.WriteLine("       FrontDesk.Bench line [--senders N] [--webhooks N] [--seconds N] [--rate N]");
     Console.Error.WriteLine("       FrontDesk.Bench kiosk [--questions N] [--conversations N] [--turns N]");
+    Console.Error.WriteLine("       FrontDesk.Bench handoff [--coordinators N] [--conversations N] [--seconds N] [--rate N]");
     return 2;
 }

@@ -72,6 +72,7 @@ public static class TestPostgres
         builder.AddFlows();
         builder.AddLine();
         builder.Services.AddSchema("staff", typeof(FrontDesk.Bot.Staff.StaffAccounts).Assembly, "FrontDesk.Bot.Staff.Migrations");
+        builder.Services.AddSchema("handoff", typeof(FrontDesk.Bot.Staff.StaffAccounts).Assembly, "FrontDesk.Bot.Handoff.Migrations");
         builder.AddKiosk();
         builder.Services.AddSchema("registration", typeof(FrontDesk.Bot.Registration.RegistrationStore).Assembly, "FrontDesk.Bot.Registration.Migrations");
         using var host = builder.Build();

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace FrontDesk.Bot.Coordinators;
 
@@ -17,7 +18,13 @@ public static class ConsoleEndpoints
 {
     public static IHostApplicationBuilder AddCoordinatorConsole(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddOptions<ConsoleOptions>().BindConfiguration(ConsoleOptions.SectionName);
         builder.Services.AddSingleton<ConsoleQueries>();
+        builder.Services.AddSingleton<ConsoleActions>();
+        builder.Services.AddSingleton<ConsoleNotes>();
+        builder.Services.AddSingleton<LineDisplayNames>();
+        builder.Services.AddSignalR();
+        builder.Services.AddHostedService<ConsoleRelay>();
         return builder;
     }
 
@@ -28,6 +35,8 @@ public static class ConsoleEndpoints
             Html(ConsolePages.SignIn(af.GetAndStoreTokens(http).RequestToken!, null)));
         open.MapPost("/sign-in", SignInAsync);
 
+        app.MapHub<ConsoleHub>(ConsoleHub.Path);
+
         var staff = app.MapGroup("/console").RequireAuthorization(StaffExtensions.StaffPolicy).AddEndpointFilter(RequireAntiforgeryOnPost);
         staff.MapPost("/sign-out", async (HttpContext http, StaffAccounts accounts, CancellationToken ct) =>
         {
@@ -35,27 +44,105 @@ public static class ConsoleEndpoints
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return Results.Redirect("/console/sign-in");
         });
-        staff.MapGet("/", async (HttpContext http, ConsoleQueries queries, IAntiforgery af, TimeProvider time, CancellationToken ct) =>
-            Html(ConsolePages.Queue(await queries.QueueAsync(ct), time.GetUtcNow(), http.User.Identity!.Name!, af.GetAndStoreTokens(http).RequestToken!)));
-        staff.MapGet("/c/{key}", async (string key, string? notice, HttpContext http, ConsoleQueries queries, StaffAccounts accounts, IAntiforgery af, CancellationToken ct) =>
+        staff.MapGet("/assets/{name}", (string name, IOptions<ConsoleOptions> options, IWebHostEnvironment env) =>
+            ConsoleOptions.Assets.TryGetValue(name, out var relative) && Path.Combine(env.ContentRootPath, options.Value.ClientFolder, relative) is var file && File.Exists(file)
+                ? Results.File(file, "text/javascript; charset=utf-8")
+                : Results.NotFound());
+        staff.MapGet("/", async (HttpContext http, ConsoleQueries queries, LineDisplayNames names, IAntiforgery af, TimeProvider time, CancellationToken ct) =>
+        {
+            var queue = await queries.QueueAsync(ct);
+            return Html(ConsolePages.Queue(queue, await names.ForAllAsync(queue.Select(i => i.Key), ct), time.GetUtcNow(),
+                http.User.Identity!.Name!, af.GetAndStoreTokens(http).RequestToken!));
+        });
+        staff.MapGet("/queue", async (ConsoleQueries queries, LineDisplayNames names, TimeProvider time, CancellationToken ct) =>
+        {
+            var queue = await queries.QueueAsync(ct);
+            return Html(ConsolePages.QueueCards(queue, await names.ForAllAsync(queue.Select(i => i.Key), ct), time.GetUtcNow()));
+        });
+        staff.MapGet("/c/{key}", async (string key, string? notice, HttpContext http, ConsoleQueries queries, ConsoleNotes notes, StaffAccounts accounts,
+            CallbackRequests callbacks, IAntiforgery af, CancellationToken ct) =>
         {
             var (state, lines) = await queries.ConversationAsync(key, ct);
-            if (state is null)
+            if (state is null || !ConsoleQueries.IsConversationKey(key))
                 return Results.NotFound();
             await accounts.AuditAsync(http.User.Identity!.Name!, "view-conversation", key, null, ct);
+            var requests = await callbacks.ForConversationAsync(key, ct);
+            if (requests.Count > 0)
+                await accounts.AuditAsync(http.User.Identity!.Name!, "view-callback", key, null, ct);
+            var extras = new ConversationExtras(await notes.NotesAsync(key, ct), await notes.CannedAsync(ct), await accounts.ListAsync(ct), requests);
             return Html(ConsolePages.Conversation(key, ConversationAddress.Parse(key).Channel, state.Handoff, state.Profile, lines,
-                http.User.Identity!.Name!, af.GetAndStoreTokens(http).RequestToken!, notice));
+                http.User.Identity!.Name!, af.GetAndStoreTokens(http).RequestToken!, notice, extras));
         });
-        staff.MapPost("/c/{key}/claim", (string key, HttpContext http, ConversationEngine engine, ConsoleQueries q, StaffAccounts a, CancellationToken ct) =>
-            ActAsync(key, HandoffEvents.Claim, null, http, engine, q, a, ct));
-        staff.MapPost("/c/{key}/reply", (string key, [FromForm] string text, HttpContext http, ConversationEngine engine, ConsoleQueries q, StaffAccounts a, CancellationToken ct) =>
-            ActAsync(key, HandoffEvents.Message, text, http, engine, q, a, ct));
-        staff.MapPost("/c/{key}/release", (string key, HttpContext http, ConversationEngine engine, ConsoleQueries q, StaffAccounts a, CancellationToken ct) =>
-            ActAsync(key, HandoffEvents.Release, null, http, engine, q, a, ct));
-        staff.MapPost("/c/{key}/close", (string key, HttpContext http, ConversationEngine engine, ConsoleQueries q, StaffAccounts a, CancellationToken ct) =>
-            ActAsync(key, HandoffEvents.Close, null, http, engine, q, a, ct));
+        // The live page's refresh of an already opened (and audited) conversation.
+        staff.MapGet("/c/{key}/lines", async (string key, ConsoleQueries queries, CancellationToken ct) =>
+        {
+            var (state, lines) = await queries.ConversationAsync(key, ct);
+            return state is null ? Results.NotFound() : Html(ConsolePages.Transcript(lines));
+        });
+        staff.MapGet("/search", SearchAsync);
+        staff.MapPost("/c/{key}/claim", (string key, HttpContext http, ConsoleActions actions, CancellationToken ct) =>
+            Done(key, actions.ClaimAsync(key, Login(http), ct)));
+        staff.MapPost("/c/{key}/reply", (string key, [FromForm] string? text, HttpContext http, ConsoleActions actions, CancellationToken ct) =>
+            Done(key, actions.ReplyAsync(key, Login(http), text, ct)));
+        staff.MapPost("/c/{key}/release", (string key, HttpContext http, ConsoleActions actions, CancellationToken ct) =>
+            Done(key, actions.ReleaseAsync(key, Login(http), ct)));
+        staff.MapPost("/c/{key}/transfer", (string key, [FromForm] string? to, HttpContext http, ConsoleActions actions, CancellationToken ct) =>
+            Done(key, actions.TransferAsync(key, Login(http), to, ct)));
+        staff.MapPost("/c/{key}/close", (string key, HttpContext http, ConsoleActions actions, CancellationToken ct) =>
+            Done(key, actions.CloseAsync(key, Login(http), ct)));
+        staff.MapPost("/c/{key}/note", (string key, [FromForm] string? note, HttpContext http, ConsoleNotes notes, CancellationToken ct) =>
+            Done(key, notes.AddAsync(key, Login(http), note, ct)));
+
+        var admin = app.MapGroup("/console/canned").RequireAuthorization(StaffExtensions.AdminPolicy).AddEndpointFilter(RequireAntiforgeryOnPost);
+        admin.MapGet("/", async (string? notice, HttpContext http, ConsoleNotes notes, IAntiforgery af, CancellationToken ct) =>
+            Html(ConsolePages.Canned(await notes.CannedAsync(ct), Login(http), af.GetAndStoreTokens(http).RequestToken!, notice)));
+        admin.MapPost("/", async ([FromForm] long? id, [FromForm] string? title, [FromForm] string? body, HttpContext http, ConsoleNotes notes, CancellationToken ct) =>
+            CannedDone(await notes.SaveCannedAsync(id, title, body, Login(http), ct)));
+        admin.MapPost("/{id:long}/delete", async (long id, HttpContext http, ConsoleNotes notes, CancellationToken ct) =>
+            CannedDone(await notes.DeleteCannedAsync(id, Login(http), ct)));
         return app;
     }
+
+    static readonly TimeZoneInfo Tokyo = TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo");
+
+    /// <summary>Past conversations by date (office days, Asia/Tokyo), channel and keyword. Each search is audited, without the keyword.</summary>
+    static async Task<IResult> SearchAsync(string? from, string? to, string? channel, string? q, HttpContext http, ConsoleQueries queries,
+        StaffAccounts accounts, IAntiforgery af, TimeProvider time, CancellationToken ct)
+    {
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), Tokyo).DateTime);
+        var filter = new SearchFilter(today.AddDays(-6), today, channel is "line" or "kiosk" ? channel : null, q?.Trim() ?? "");
+        string? error = null;
+        if (from is not null || to is not null)
+        {
+            if (!DateOnly.TryParse(from, System.Globalization.CultureInfo.InvariantCulture, out var f) || !DateOnly.TryParse(to, System.Globalization.CultureInfo.InvariantCulture, out var t))
+                error = "日付は YYYY-MM-DD の形で入力してください。";
+            else if (t < f)
+                error = "終了日は開始日以降にしてください。";
+            else if (t.DayNumber - f.DayNumber > 366)
+                error = "一度に検索できるのは1年分までです。";
+            else
+                filter = filter with { From = f, To = t };
+        }
+        if (filter.Keyword.Length > 100)
+            error = "キーワードは100文字以内にしてください。";
+        List<SearchHit>? hits = null;
+        if (error is null && (from is not null || q is not null || channel is not null))
+        {
+            var start = new DateTimeOffset(filter.From.ToDateTime(TimeOnly.MinValue), Tokyo.GetUtcOffset(filter.From.ToDateTime(TimeOnly.MinValue)));
+            var end = new DateTimeOffset(filter.To.AddDays(1).ToDateTime(TimeOnly.MinValue), Tokyo.GetUtcOffset(filter.To.AddDays(1).ToDateTime(TimeOnly.MinValue)));
+            hits = await queries.SearchAsync(start, end, filter.Channel, filter.Keyword, ct);
+            await accounts.AuditAsync(Login(http), "search", null,
+                $"{filter.From:yyyy-MM-dd}..{filter.To:yyyy-MM-dd} channel={filter.Channel ?? "all"} keyword={(filter.Keyword.Length > 0 ? "yes" : "no")} hits={hits.Count}", ct);
+        }
+        return Html(ConsolePages.Search(filter, hits, error, Login(http), af.GetAndStoreTokens(http).RequestToken!), error is null ? 200 : 400);
+    }
+
+    static string Login(HttpContext http) => http.User.Identity!.Name!;
+
+    static async Task<IResult> Done(string key, Task<ActionResult> action) =>
+        Results.Redirect($"/console/c/{Uri.EscapeDataString(key)}?notice={Uri.EscapeDataString((await action).Message)}");
+
+    static IResult CannedDone(ActionResult result) => Results.Redirect($"/console/canned?notice={Uri.EscapeDataString(result.Message)}");
 
     /// <summary>Every form post carries an antiforgery token, also the ones that bind no other form field.</summary>
     static async ValueTask<object?> RequireAntiforgeryOnPost(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -83,40 +170,20 @@ public static class ConsoleEndpoints
         return Results.Redirect("/console");
     }
 
-    static async Task<IResult> ActAsync(string key, string action, string? text, HttpContext http, ConversationEngine engine,
-        ConsoleQueries queries, StaffAccounts accounts, CancellationToken ct)
+    // Scripts only from this host (no inline script can run even if some text escaped encoding); the hub on the same origin.
+    const string ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+        "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+    static IResult Html(string html, int status = StatusCodes.Status200OK) => new SecuredPage(html, status);
+
+    sealed class SecuredPage(string html, int status) : IResult
     {
-        ConversationAddress address;
-        try
+        public Task ExecuteAsync(HttpContext http)
         {
-            address = ConversationAddress.Parse(key);
+            http.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            http.Response.Headers.XContentTypeOptions = "nosniff";
+            http.Response.Headers["Referrer-Policy"] = "no-referrer";
+            return Results.Content(html, "text/html; charset=utf-8", System.Text.Encoding.UTF8, status).ExecuteAsync(http);
         }
-        catch (FormatException)
-        {
-            return Results.NotFound();
-        }
-        var login = http.User.Identity!.Name!;
-        if ((await queries.ConversationAsync(key, ct)).State is null)
-            return Results.NotFound();
-        if (action == HandoffEvents.Message && string.IsNullOrWhiteSpace(text))
-            return Results.Redirect($"/console/c/{Uri.EscapeDataString(key)}?notice={Uri.EscapeDataString("返信が空です。")}");
-
-        await engine.HandleAsync(address, Activity.Event(action) with { Value = login, Text = text }, ct);
-        // The audit keeps who did what to which conversation, not what was written.
-        await accounts.AuditAsync(login, action.Replace("handoff.", ""), key, null, ct);
-
-        var (state, _) = await queries.ConversationAsync(key, ct);
-        var notice = action switch
-        {
-            HandoffEvents.Claim when state?.Handoff?.Coordinator == login => "この会話を担当しました。",
-            HandoffEvents.Claim => "ほかの相談員がすでに担当しています。",
-            HandoffEvents.Close => "対応を終了し、ボットに戻しました。",
-            HandoffEvents.Release => "待機列に戻しました。",
-            _ => null,
-        };
-        return Results.Redirect($"/console/c/{Uri.EscapeDataString(key)}" + (notice is null ? "" : "?notice=" + Uri.EscapeDataString(notice)));
     }
-
-    static IResult Html(string html, int status = StatusCodes.Status200OK) =>
-        Results.Content(html, "text/html; charset=utf-8", System.Text.Encoding.UTF8, status);
 }

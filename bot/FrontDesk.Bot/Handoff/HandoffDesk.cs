@@ -29,7 +29,8 @@ public sealed partial class HandoffDesk(OfficeHours hours, IOptions<HandoffOptio
             };
 
         LocalText when;
-        if (hours.IsOpen(turn.Now))
+        var open = hours.IsOpen(turn.Now);
+        if (open)
         {
             var minutes = options.Value.ExpectedWaitMinutes;
             when = new LocalText($"ただいまの待ち時間の目安は{minutes}分ほどです。このままお待ちください。", $"The expected wait is about {minutes} minutes. Please stay here.");
@@ -42,8 +43,10 @@ public sealed partial class HandoffDesk(OfficeHours hours, IOptions<HandoffOptio
             when = new LocalText($"ただいま受付時間外です（受付: {Hours("ja")}）。{ja}以降に相談員が確認し、こちらでお返事します。",
                 $"We are closed now (hours: {Hours("en")}). A coordinator will read this and reply here from {en}.");
         }
-        turn.Say(new LocalText($"{lead.Ja}\n{when.Ja}\n「ボットに戻る」でいつでもボットのご案内に戻れます。", $"{lead.En}\n{when.En}\nSay \"back to bot\" at any time to return to the bot."),
-            HandoffMiddleware.BackToBotButton(turn));
+        var callback = open ? new LocalText("", "") : new LocalText("\nお電話やメールでの折り返しをご希望でしたら「折り返しを依頼する」を押してください。",
+            "\nIf you would like us to call or e-mail you back, press \"Request a callback\".");
+        turn.Say(new LocalText($"{lead.Ja}\n{when.Ja}{callback.Ja}\n「ボットに戻る」でいつでもボットのご案内に戻れます。", $"{lead.En}\n{when.En}{callback.En}\nSay \"back to bot\" at any time to return to the bot."),
+            open ? [HandoffMiddleware.BackToBotButton(turn)] : [CallbackRequests.OfferButton(turn), HandoffMiddleware.BackToBotButton(turn)]);
     }
 
     string Hours(string language)

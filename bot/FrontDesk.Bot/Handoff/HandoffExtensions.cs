@@ -1,5 +1,6 @@
 using FrontDesk.Bot.Conversations;
 using FrontDesk.Jobs;
+using FrontDesk.Knowledge.Database;
 
 namespace FrontDesk.Bot.Handoff;
 
@@ -10,9 +11,13 @@ public static class HandoffExtensions
     {
         builder.Services.AddOptions<HandoffOptions>().BindConfiguration(HandoffOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<OfficeHoursOptions>().BindConfiguration(OfficeHoursOptions.SectionName);
+        // After the conversation schema: its trigger watches conversation.conversations.
+        builder.Services.AddSchema("handoff", typeof(HandoffDesk).Assembly, "FrontDesk.Bot.Handoff.Migrations");
         builder.Services.AddSingleton<HandoffRules>();
         builder.Services.AddSingleton<OfficeHours>();
         builder.Services.AddSingleton<HandoffDesk>();
+        builder.Services.AddSingleton<CallbackRequests>();
+        builder.Services.AddRecurringJob<CallbackRequests>("handoff-callback-retention", JobQueues.Bot, "15 3 * * *", j => j.DeleteExpiredAsync(CancellationToken.None));
         builder.Services.AddSingleton<ITurnMiddleware, HandoffMiddleware>();
         builder.Services.AddTransient<HandoffReminderJob>();
         builder.Services.AddRecurringJob<HandoffReminderJob>(HandoffReminderJob.JobId, JobQueues.Bot, "* * * * *", j => j.RunAsync(CancellationToken.None));

@@ -9,8 +9,8 @@ namespace FrontDesk.Bot.Handoff;
 /// reach the transcript (which the console shows) and the bot stays silent. Console actions arrive as events
 /// through the engine, so they are ordered with the user's messages and guarded by the state's version.
 /// </summary>
-public sealed partial class HandoffMiddleware(HandoffRules rules, HandoffDesk desk, OfficeHours hours, IOptions<HandoffOptions> options,
-    ILogger<HandoffMiddleware> logger) : ITurnMiddleware
+public sealed partial class HandoffMiddleware(HandoffRules rules, HandoffDesk desk, OfficeHours hours, CallbackRequests callbacks,
+    IOptions<HandoffOptions> options, ILogger<HandoffMiddleware> logger) : ITurnMiddleware
 {
     public async Task InvokeAsync(TurnContext turn, TurnHandler next, CancellationToken ct)
     {
@@ -30,6 +30,10 @@ public sealed partial class HandoffMiddleware(HandoffRules rules, HandoffDesk de
                 turn.Say("ボットでのご案内に戻りました。ご質問をどうぞ。", "You are back with the bot. Ask me anything.", BotTexts.MenuButton(turn));
                 return;
             }
+            // Out of hours, a waiting user may leave a callback request instead of waiting for a reply here.
+            if (handoff.Status == HandoffStatus.Waiting && (handoff.Callback is not null || !hours.IsOpen(turn.Now))
+                && await callbacks.HandleAsync(turn, handoff, ct))
+                return;
             // The coordinator reads it in the console; the bot does not answer over a person.
             if (handoff.Status == HandoffStatus.Waiting && (handoff.LastNoticeAt is null || turn.Now - handoff.LastNoticeAt >= TimeSpan.FromMinutes(options.Value.WaitingNoticeMinutes)))
             {
@@ -65,6 +69,7 @@ public sealed partial class HandoffMiddleware(HandoffRules rules, HandoffDesk de
         {
             case HandoffEvents.Claim when handoff is { Status: HandoffStatus.Waiting } && coordinator is not null:
                 handoff.Status = HandoffStatus.Active;
+                handoff.Callback = null; // a person is here now; an unfinished request is moot
                 handoff.Coordinator = coordinator;
                 handoff.ClaimedAt = turn.Now;
                 turn.Say("相談員がつながりました。ご用件をお聞かせください。", "A coordinator has joined. How can we help?");

@@ -37,6 +37,10 @@ public sealed class HandoffOptions
     /// <summary>A waiting conversation nobody claimed after this long gets a reminder to the user and an overdue mark.</summary>
     [Range(1, 1440)]
     public int ReminderMinutes { get; set; } = 10;
+
+    /// <summary>Days a callback request (with the user's phone number or e-mail) is kept before it is deleted.</summary>
+    [Range(1, 365)]
+    public int CallbackRetentionDays { get; set; } = 30;
 }
 
 public sealed class OfficeHoursOptions

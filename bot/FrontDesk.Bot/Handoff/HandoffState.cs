@@ -23,6 +23,10 @@ public sealed class HandoffState
     public DateTimeOffset? RemindedAt { get; set; }
     /// <summary>What the user was looking at when they asked for a person (a listing, a registration draft); shown in the console.</summary>
     public List<HandoffAttachment> Attachments { get; set; } = [];
+    /// <summary>A callback request being filled in (out of hours); dropped when confirmed, cancelled or the user goes back to the bot.</summary>
+    public CallbackDraft? Callback { get; set; }
+    /// <summary>The user left a callback request (its details are in the staff-only table, not here).</summary>
+    public bool CallbackRequested { get; set; }
 }
 
 /// <summary>Context a feature hands over with the conversation. Facts are label/value rows; never put secrets here.</summary>

@@ -84,6 +84,28 @@ public sealed class StaffAccounts(NpgsqlDataSource db, TimeProvider time)
         return (SignInOutcome.SignedIn, member);
     }
 
+    /// <summary>An active (not disabled) staff member, or null.</summary>
+    public async Task<StaffMember?> FindAsync(string login, CancellationToken ct) =>
+        (await ActiveAsync(login.Trim().ToLowerInvariant(), ct)).FirstOrDefault();
+
+    /// <summary>Every active staff member, by login: the colleagues a conversation can be transferred to.</summary>
+    public Task<List<StaffMember>> ListAsync(CancellationToken ct) => ActiveAsync(null, ct);
+
+    async Task<List<StaffMember>> ActiveAsync(string? login, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            select id, login, display_name, role from staff.accounts
+            where disabled_at is null and (@login::text is null or login = @login)
+            order by login
+            """);
+        cmd.Parameters.AddWithValue("login", (object?)login ?? DBNull.Value);
+        var members = new List<StaffMember>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            members.Add(new StaffMember(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
+        return members;
+    }
+
     public async Task AuditAsync(string login, string action, string? target, string? detail, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("insert into staff.audit (at, login, action, target, detail) values (@at, @login, @action, @target, @detail)");

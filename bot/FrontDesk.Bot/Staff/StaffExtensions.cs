@@ -6,6 +6,7 @@ namespace FrontDesk.Bot.Staff;
 public static class StaffExtensions
 {
     public const string StaffPolicy = "staff";
+    public const string AdminPolicy = "staff-admin";
 
     /// <summary>Staff accounts, cookie sign-in for the console and the jobs dashboard, and antiforgery for their forms.</summary>
     public static IHostApplicationBuilder AddStaff(this IHostApplicationBuilder builder)
@@ -22,11 +23,28 @@ public static class StaffExtensions
                 o.Cookie.SameSite = SameSiteMode.Strict;
                 o.ExpireTimeSpan = TimeSpan.FromHours(10);
                 o.SlidingExpiration = true;
+                // Pages redirect to the sign-in form; the live hub and admin-only pages answer with a plain status instead.
+                o.Events.OnRedirectToLogin = context => Answer(context, StatusCodes.Status401Unauthorized);
+                o.Events.OnRedirectToAccessDenied = context =>
+                {
+                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    return Task.CompletedTask;
+                };
             });
         builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(StaffPolicy, p => p.RequireAuthenticatedUser().RequireRole(StaffAccounts.Roles));
+            .AddPolicy(StaffPolicy, p => p.RequireAuthenticatedUser().RequireRole(StaffAccounts.Roles))
+            .AddPolicy(AdminPolicy, p => p.RequireAuthenticatedUser().RequireRole("admin"));
         builder.Services.AddAntiforgery(o => o.Cookie.Name = "frontdesk.af");
         return builder;
+    }
+
+    static Task Answer(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/console/hub"))
+            context.Response.StatusCode = status;
+        else
+            context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
     }
 
     /// <summary>`staff add LOGIN --name NAME --role coordinator|admin`; the password comes from FRONTDESK_STAFF_PASSWORD or is asked for.</summary>

@@ -1,0 +1,92 @@
+using FrontDesk.Bot.Staff;
+using Npgsql;
+
+namespace FrontDesk.Bot.Coordinators;
+
+public sealed record StaffNote(DateTimeOffset At, string Login, string Text);
+
+public sealed record CannedResponse(long Id, string Title, string Body);
+
+/// <summary>Internal notes on a conversation (staff only, never sent to the user) and the canned replies admins maintain.</summary>
+public sealed class ConsoleNotes(NpgsqlDataSource db, StaffAccounts accounts, TimeProvider time)
+{
+    public const int MaxNoteLength = 2000;
+    public const int MaxTitleLength = 100;
+
+    public async Task<ActionResult> AddAsync(string key, string login, string? text, CancellationToken ct)
+    {
+        var note = text?.Trim() ?? "";
+        if (note.Length == 0)
+            return new(false, "メモが空です。");
+        if (note.Length > MaxNoteLength)
+            return new(false, $"メモが長すぎます（{note.Length:N0}文字）。{MaxNoteLength:N0}文字以内にしてください。");
+        await using var cmd = db.CreateCommand("""
+            insert into handoff.notes (conversation_key, login, text, created_at)
+            select @key, @login, @text, @now where exists (select from conversation.conversations where key = @key)
+            """);
+        cmd.Parameters.AddWithValue("key", key);
+        cmd.Parameters.AddWithValue("login", login);
+        cmd.Parameters.AddWithValue("text", note);
+        cmd.Parameters.AddWithValue("now", time.GetUtcNow());
+        if (await cmd.ExecuteNonQueryAsync(ct) == 0)
+            return new(false, "会話が見つかりません。");
+        await accounts.AuditAsync(login, "note", key, null, ct);
+        return new(true, "メモを残しました。");
+    }
+
+    public async Task<List<StaffNote>> NotesAsync(string key, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("select created_at, login, text from handoff.notes where conversation_key = @key order by id");
+        cmd.Parameters.AddWithValue("key", key);
+        var notes = new List<StaffNote>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            notes.Add(new StaffNote(reader.GetFieldValue<DateTimeOffset>(0), reader.GetString(1), reader.GetString(2)));
+        return notes;
+    }
+
+    public async Task<List<CannedResponse>> CannedAsync(CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("select id, title, body from handoff.canned_responses order by title, id");
+        var list = new List<CannedResponse>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            list.Add(new CannedResponse(reader.GetInt64(0), reader.GetString(1), reader.GetString(2)));
+        return list;
+    }
+
+    /// <summary>Adds (id null) or edits a canned reply. Only admins get here (the endpoint's policy).</summary>
+    public async Task<ActionResult> SaveCannedAsync(long? id, string? title, string? body, string login, CancellationToken ct)
+    {
+        var t = title?.Trim() ?? "";
+        var b = body?.Trim() ?? "";
+        if (t.Length == 0 || b.Length == 0)
+            return new(false, "題名と本文の両方を入力してください。");
+        if (t.Length > MaxTitleLength)
+            return new(false, $"題名は{MaxTitleLength}文字以内にしてください。");
+        if (b.Length > ConsoleActions.MaxReplyLength)
+            return new(false, $"本文が長すぎます（{b.Length:N0}文字）。{ConsoleActions.MaxReplyLength:N0}文字以内にしてください。");
+        await using var cmd = db.CreateCommand(id is null
+            ? "insert into handoff.canned_responses (title, body, updated_by, updated_at) values (@title, @body, @login, @now) returning id"
+            : "update handoff.canned_responses set title = @title, body = @body, updated_by = @login, updated_at = @now where id = @id returning id");
+        cmd.Parameters.AddWithValue("id", id ?? 0);
+        cmd.Parameters.AddWithValue("title", t);
+        cmd.Parameters.AddWithValue("body", b);
+        cmd.Parameters.AddWithValue("login", login);
+        cmd.Parameters.AddWithValue("now", time.GetUtcNow());
+        if (await cmd.ExecuteScalarAsync(ct) is not long saved)
+            return new(false, "定型文が見つかりません。");
+        await accounts.AuditAsync(login, id is null ? "canned-add" : "canned-edit", saved.ToString(System.Globalization.CultureInfo.InvariantCulture), null, ct);
+        return new(true, "定型文を保存しました。");
+    }
+
+    public async Task<ActionResult> DeleteCannedAsync(long id, string login, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("delete from handoff.canned_responses where id = @id");
+        cmd.Parameters.AddWithValue("id", id);
+        if (await cmd.ExecuteNonQueryAsync(ct) == 0)
+            return new(false, "定型文が見つかりません。");
+        await accounts.AuditAsync(login, "canned-delete", id.ToString(System.Globalization.CultureInfo.InvariantCulture), null, ct);
+        return new(true, "定型文を削除しました。");
+    }
+}
