@@ -174,7 +174,8 @@ public static class ConsoleEndpoints
     const string ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
         "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
-    static IResult Html(string html, int status = StatusCodes.Status200OK) => new SecuredPage(html, status);
+    /// <summary>A console page with the console's security headers; the registration pages use it too.</summary>
+    internal static IResult Html(string html, int status = StatusCodes.Status200OK) => new SecuredPage(html, status);
 
     sealed class SecuredPage(string html, int status) : IResult
     {

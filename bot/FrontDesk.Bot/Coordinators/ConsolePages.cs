@@ -44,7 +44,7 @@ public static class ConsolePages
           textarea{width:100%;min-height:5rem;font-size:1rem} .meta{color:#555;font-size:.9rem} .error{color:#c92a2a}
           .note{background:#fff9db;padding:.4rem;border-radius:4px;margin:.3rem 0;white-space:pre-wrap} #live{font-size:.8rem;color:#b2f2bb;margin:0 .8rem} header nav a{margin-left:.4rem}
         </style></head><body>
-        <header><div><strong>FrontDesk 相談員コンソール</strong>{{(user is null ? "" : "<span id=\"live\"></span><nav style=\"display:inline\"><a href=\"/console\">一覧</a><a href=\"/console/search\">過去の会話</a><a href=\"/console/canned\">定型文</a></nav>")}}</div>
+        <header><div><strong>FrontDesk 相談員コンソール</strong>{{(user is null ? "" : "<span id=\"live\"></span><nav style=\"display:inline\"><a href=\"/console\">一覧</a><a href=\"/console/search\">過去の会話</a><a href=\"/console/canned\">定型文</a><a href=\"/console/registrations\">ふるさと住民登録</a></nav>")}}</div>
         {{(user is null ? "" : $"<form method=\"post\" action=\"/console/sign-out\"><span>{E(user)}</span> <input type=\"hidden\" name=\"__RequestVerificationToken\" value=\"{E(antiforgery)}\"><button>サインアウト</button></form>")}}
         </header><main>{{body}}</main></body></html>
         """;

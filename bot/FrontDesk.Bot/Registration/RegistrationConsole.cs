@@ -50,7 +50,7 @@ public static class RegistrationConsole
 
     static string Login(HttpContext http) => http.User.Identity!.Name!;
 
-    static IResult Html(string html, int status = StatusCodes.Status200OK) => Results.Content(html, "text/html; charset=utf-8", Encoding.UTF8, status);
+    static IResult Html(string html, int status = StatusCodes.Status200OK) => ConsoleEndpoints.Html(html, status);
 
     static string Local(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Tokyo).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 
