@@ -1,5 +1,6 @@
 using FrontDesk.Bot.Conversations;
 using FrontDesk.Bot.Flows;
+using FrontDesk.Bot.Flows.Guidance;
 using FrontDesk.Bot.Handoff;
 using FrontDesk.Knowledge.Database;
 using FrontDesk.Knowledge.Documents;
@@ -44,6 +45,7 @@ public sealed class BotHost : IAsyncDisposable
         builder.AddKnowledge();
         builder.AddConversations();
         builder.AddFlows();
+        builder.AddGuidance();
         builder.AddHandoff();
         if (dispatcher)
             builder.AddTurnDispatcher();

@@ -31,6 +31,9 @@ public sealed class HandoffRules(IOptions<HandoffOptions> options)
         if (options.Value.FrustrationPhrases.Any(p => text.Contains(p, StringComparison.Ordinal)))
             return "frustrated";
 
+        // Answers to a form repeat naturally (「わからない」 to several questions); only free questions count as repeats.
+        if (turn.State.ActiveFlow is not null)
+            return null;
         var question = Phrases.Normalize(text);
         var recent = turn.State.RecentQuestions;
         recent.Add(question);
