@@ -67,7 +67,7 @@ public sealed partial class RuleBookProvider(
         Current = result.Book;
     }
 
-    DateOnly Today() => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime.AddHours(9));
+    DateOnly Today() => RuleEvaluator.TodayInTokyo(time.GetUtcNow());
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -30,6 +30,9 @@ public static class RuleEvaluator
         return local.Month >= 4 ? local.Year : local.Year - 1;
     }
 
+    /// <summary>The calendar date in Tokyo, against which as-of dates in the rule files are checked.</summary>
+    public static DateOnly TodayInTokyo(DateTimeOffset now) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, Tokyo).DateTime);
+
     public static Evaluation Evaluate(RuleBook book, IReadOnlyCollection<RuleTopic> topics, RuleFacts facts)
     {
         var destination = book.Municipality(facts.Choice("destination"));

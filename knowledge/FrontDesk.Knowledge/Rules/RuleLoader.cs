@@ -59,7 +59,7 @@ public static partial class RuleLoader
 
     readonly record struct Field(string File, YamlNode Node);
 
-    sealed record RawFile(string Name, string Kind, string Id, YamlNode IdNode, RuleText Name2, string? Prefecture, IReadOnlyList<string> Aliases,
+    sealed record RawFile(string Name, string Kind, string Id, YamlNode IdNode, RuleText Title, string? Prefecture, IReadOnlyList<string> Aliases,
         DateOnly AsOf, int FiscalYear, RuleText? Illustrative, Dictionary<string, RuleSource> Sources, List<RawItem> Items);
 
     sealed record RawItem(string File, string Section, string Id, int Line, Dictionary<string, Field> Fields);
@@ -131,7 +131,7 @@ public static partial class RuleLoader
             }
             if (Errors.Count > 0)
                 return null;
-            var list = municipalities.Select(m => new Municipality(m.Id, m.Name2, m.Prefecture!, m.Aliases, m.FiscalYear, m.AsOf, m.Illustrative, m.Name)).ToList();
+            var list = municipalities.Select(m => new Municipality(m.Id, m.Title, m.Prefecture!, m.Aliases, m.FiscalYear, m.AsOf, m.Illustrative, m.Name)).ToList();
             return new RuleBook(national.FiscalYear, national.AsOf, nationalItems, list, byMunicipality, HashOf(files));
         }
 
@@ -258,7 +258,7 @@ public static partial class RuleLoader
                     Error(l, $"link '{link}' is not an http(s) address");
             }
 
-            var item2 = new RuleItem
+            var built = new RuleItem
             {
                 Id = item.Id,
                 Topic = topic,
@@ -279,7 +279,7 @@ public static partial class RuleLoader
                 File = item.File,
                 Line = item.Line,
             };
-            return Errors.Count > errorsBefore ? null : item2;
+            return Errors.Count > errorsBefore ? null : built;
         }
 
         IReadOnlyList<RuleCondition> Conditions(Field f)

@@ -18,7 +18,7 @@ public sealed partial class RuleRefresher(RuleStore store, IOptions<RulesOptions
         var folder = options.Value.ResolveFolder(environment.ContentRootPath);
         if (folder is null)
             return new RuleRefresh("failed", [new RuleError("(rules)", 0, "no rule folder configured (Rules:Folder) or found")]);
-        var result = RuleLoader.LoadFolder(folder, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime.AddHours(9)));
+        var result = RuleLoader.LoadFolder(folder, RuleEvaluator.TodayInTokyo(time.GetUtcNow()));
         if (result.Book is null)
         {
             LogRejected(result.Errors.Count, string.Join("; ", result.Errors.Take(5)));

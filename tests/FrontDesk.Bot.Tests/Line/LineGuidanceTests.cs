@@ -20,7 +20,6 @@ public sealed class LineGuidanceTests(TestDatabase db) : IClassFixture<TestDatab
             await bot.SendAsync(e);
             await Eventually.TrueAsync(() => bot.Line.DeliveredTo(user).Skip(before).Any(m => FakeLinePlatform.ReadableText(m).Contains(expected, StringComparison.Ordinal)),
                 $"expected a reply containing {expected}");
-            await Task.Delay(100);
             return bot.Line.DeliveredTo(user).Skip(before).ToList();
         }
 

@@ -11,8 +11,8 @@ public static partial class GuidanceAnswers
     public const int MaxChildAge = 18;
 
     static readonly LocalText ChildHelp = new(
-        "お子さんの学年か年齢を「小3」「中1」「5歳」のようにお答えください。",
-        "Please give your child's grade or age, for example \"grade 3\" or \"5 years old\".");
+        "お子さんの学年か年齢を「小3」「中1」「5歳」のようにお答えください。お子さんが2人以上の場合は、まずお一人についてお答えください。",
+        "Please give your child's grade or age, for example \"grade 3\" or \"5 years old\". With more than one child, start with one of them.");
 
     /// <summary>
     /// A grade (小3, 中学1年, 高1, 年長) or an age (5歳), as canonical text for the summary; the school year range is read

@@ -65,6 +65,7 @@ public abstract class GuidanceFlow(RuleBookProvider rules) : FormFlow
         var prefix = $"guide.{ProfileName}.";
         foreach (var key in turn.State.Profile.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToList())
             turn.State.Profile.Remove(key);
+        // In Japanese whatever the user's language, as the console shows it.
         var ja = new TurnContext(turn.Address, turn.Inbound, new ConversationState { Language = "ja" }, turn.Now);
         foreach (var step in Steps)
             turn.State.Profile[prefix + "answer." + step.Label.Ja] = Display(ja, step, frame.Values.GetValueOrDefault(step.Key));
@@ -113,8 +114,8 @@ public abstract class GuidanceFlow(RuleBookProvider rules) : FormFlow
         Parse = input => book.FindMunicipality(input) is { } found
             ? StepAnswer.Accept(found.Id)
             : StepAnswer.Reject(new(
-                $"「{Clip(input)}」の情報は、まだこの案内に登録されていません。一覧から選ぶか、「わからない」を選んでください。登録のない市町村は、相談員がお調べします。",
-                $"I have no information on \"{Clip(input)}\" yet. Please pick a place from the list or choose \"Not sure\"; a coordinator can look up other places.")),
+                $"「{Quote(input)}」の情報は、まだこの案内に登録されていません。一覧から選ぶか、「わからない」を選んでください。登録のない市町村は、相談員がお調べします。",
+                $"I have no information on \"{Quote(input)}\" yet. Please pick a place from the list or choose \"Not sure\"; a coordinator can look up other places.")),
     };
 
     protected static FormStep PurposeStep(LocalText question) => new()
@@ -143,9 +144,10 @@ public abstract class GuidanceFlow(RuleBookProvider rules) : FormFlow
             facts.Set(key, n);
     }
 
-    static string Clip(string text)
+    /// <summary>The typed name to quote back: letters and digits only, so no markup reaches a Markdown-rendering channel.</summary>
+    static string Quote(string text)
     {
-        var t = text.Trim();
-        return t.Length <= 30 ? t : t[..30] + "…";
+        var t = new string(text.Where(char.IsLetterOrDigit).Take(20).ToArray());
+        return t.Length == 0 ? "?" : t;
     }
 }

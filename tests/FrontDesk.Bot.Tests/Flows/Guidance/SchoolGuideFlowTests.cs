@@ -152,6 +152,20 @@ public sealed class SchoolGuideFlowTests(TestDatabase db) : IClassFixture<TestDa
     }
 
     [Fact]
+    public async Task A_hostile_place_name_is_quoted_back_without_its_markup()
+    {
+        var user = NewUser();
+        await host.PressAsync(user, Commands.StartFlow, SchoolGuideFlow.FlowName);
+        await host.SayAsync(user, "小5");
+        await host.PressAsync(user, Commands.Answer, "tokyo23");
+        await host.SayAsync(user, "[ここを押す](javascript:alert(1))<script>x</script>");
+        var reply = host.Sender.TextsTo(user)[^2];
+        Assert.Contains("「ここを押すjavascriptalert」の情報は", reply);
+        Assert.DoesNotContain("<script>", reply);
+        Assert.Equal("destination", (await StateAsync(user)).ActiveFlow!.Step);
+    }
+
+    [Fact]
     public async Task Contradictory_answers_get_a_clear_question_back()
     {
         var user = NewUser();
