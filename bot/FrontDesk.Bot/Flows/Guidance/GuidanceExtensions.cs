@@ -11,8 +11,11 @@ public static class GuidanceExtensions
     {
         builder.AddRules();
         var services = builder.Services;
-        services.AddSingleton<Flow, SchoolGuideFlow>();
-        services.AddSingleton<Flow, SupportFinderFlow>();
+        services.AddSingleton<SchoolGuideFlow>();
+        services.AddSingleton<SupportFinderFlow>();
+        services.AddSingleton<Flow>(sp => sp.GetRequiredService<SchoolGuideFlow>());
+        services.AddSingleton<Flow>(sp => sp.GetRequiredService<SupportFinderFlow>());
+        services.AddSingleton<TextIntent, GuidanceStartIntent>();
         services.AddSingleton<Interruption, GuidanceHandoff>();
         services.AddSingleton<AnswerFollowUp, GuidanceFollowUp>();
         return builder;

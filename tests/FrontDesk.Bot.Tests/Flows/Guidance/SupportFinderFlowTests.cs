@@ -139,6 +139,22 @@ public sealed class SupportFinderFlowTests(TestDatabase db) : IClassFixture<Test
     }
 
     [Fact]
+    public async Task A_typed_guide_name_starts_the_guide_while_questions_on_the_topic_still_get_knowledge_answers()
+    {
+        var user = NewUser();
+        await host.SayAsync(user, "支援制度をさがしたい");
+        Assert.Contains("（1/8）今お住まいの地域", Last(user));
+        await host.SayAsync(user, "やめる");
+        await host.SayAsync(user, "学校・保育の案内");
+        Assert.Contains("（1/7）", Last(user));
+
+        var other = NewUser();
+        await host.SayAsync(other, "お試し住宅の支援制度はありますか？");
+        Assert.DoesNotContain("（1/8）", Last(other));
+        Assert.Contains(LastReply(other).SuggestedActions, a => a.CommandArgument == SupportFinderFlow.FlowName);
+    }
+
+    [Fact]
     public async Task The_support_tile_offers_the_finder_first()
     {
         var user = NewUser();
