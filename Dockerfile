@@ -32,7 +32,8 @@ ENV ASPNETCORE_URLS=http://0.0.0.0:8080 \
     Console__ClientFolder=/app/console \
     Knowledge__Sources__0__Name=articles \
     Knowledge__Sources__0__Folder=/app/content/articles \
-    Knowledge__SynonymsPath=/app/content/synonyms.txt
+    Knowledge__SynonymsPath=/app/content/synonyms.txt \
+    Rules__Folder=/app/content/rules
 EXPOSE 8080
 USER app
 ENTRYPOINT ["dotnet", "FrontDesk.Bot.dll"]
@@ -43,6 +44,7 @@ COPY --from=build /out/jobs .
 COPY knowledge/content /app/content
 ENV TZ=Asia/Tokyo \
     Knowledge__Sources__0__Name=articles \
-    Knowledge__Sources__0__Folder=/app/content/articles
+    Knowledge__Sources__0__Folder=/app/content/articles \
+    Rules__Folder=/app/content/rules
 USER app
 ENTRYPOINT ["dotnet", "FrontDesk.Jobs.dll"]

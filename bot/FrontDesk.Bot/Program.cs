@@ -1,6 +1,7 @@
 using FrontDesk.Bot.Conversations;
 using FrontDesk.Bot.Coordinators;
 using FrontDesk.Bot.Flows;
+using FrontDesk.Bot.Flows.Guidance;
 using FrontDesk.Bot.Handoff;
 using FrontDesk.Bot.Infrastructure;
 using FrontDesk.Bot.Line;
@@ -29,6 +30,7 @@ builder.AddConversations();
 builder.AddTurnDispatcher();
 builder.AddFlows();
 builder.AddRegistration();
+builder.AddGuidance();
 builder.AddHandoff();
 builder.AddLine();
 builder.AddStaff();

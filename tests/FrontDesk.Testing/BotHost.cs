@@ -1,5 +1,6 @@
 using FrontDesk.Bot.Conversations;
 using FrontDesk.Bot.Flows;
+using FrontDesk.Bot.Flows.Guidance;
 using FrontDesk.Bot.Handoff;
 using FrontDesk.Bot.Registration;
 using FrontDesk.Knowledge.Database;
@@ -46,6 +47,7 @@ public sealed class BotHost : IAsyncDisposable
         builder.AddConversations();
         builder.AddFlows();
         builder.AddRegistration();
+        builder.AddGuidance();
         builder.AddHandoff();
         if (dispatcher)
             builder.AddTurnDispatcher();

@@ -49,6 +49,9 @@ public abstract class FormFlow : Flow
 
     protected virtual LocalText? Intro => null;
 
+    /// <summary>A question back when this answer contradicts another one already given; the step is then asked again.</summary>
+    protected virtual LocalText? Contradiction(TurnContext turn, FlowFrame frame, string key, string value) => null;
+
     public override Task StartAsync(TurnContext turn, FlowFrame frame, CancellationToken ct)
     {
         if (Intro is { } intro)
@@ -125,6 +128,9 @@ public abstract class FormFlow : Flow
         var answer = step.AllowUnknown && (input == UnknownValue || Phrases.Matches(typed, UnknownTriggers))
             ? StepAnswer.Accept(UnknownValue)
             : Read(step, input, typed);
+
+        if (answer.Value is { } value && Contradiction(turn, frame, step.Key, value) is { } conflict)
+            answer = StepAnswer.Reject(conflict);
 
         if (answer.Value is null)
         {

@@ -31,8 +31,9 @@ public sealed class HandoffRules(IOptions<HandoffOptions> options)
         if (options.Value.FrustrationPhrases.Any(p => text.Contains(p, StringComparison.Ordinal)))
             return "frustrated";
 
-        // Answers to a private form (names, e-mail addresses) are not questions and must not be kept in the state.
-        if (turn.State.ActiveFlow?.Private == true)
+        // Answers to a form repeat naturally (「わからない」 to several questions) and may be private (names, e-mail
+        // addresses): only free questions count as repeats, and only they are kept in the state.
+        if (turn.State.ActiveFlow is not null)
             return null;
         var question = Phrases.Normalize(text);
         var recent = turn.State.RecentQuestions;

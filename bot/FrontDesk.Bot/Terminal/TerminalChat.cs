@@ -1,6 +1,7 @@
 using System.Text;
 using FrontDesk.Bot.Conversations;
 using FrontDesk.Bot.Flows;
+using FrontDesk.Bot.Flows.Guidance;
 using FrontDesk.Bot.Handoff;
 using FrontDesk.Jobs.Knowledge;
 using FrontDesk.Knowledge.Database;
@@ -26,6 +27,7 @@ public static class TerminalChat
         builder.AddKnowledgeJobs(schedule: false);
         builder.AddConversations();
         builder.AddFlows();
+        builder.AddGuidance();
         builder.AddHandoff();
         var screen = new TerminalScreen(Console.Out);
         builder.Services.AddSingleton<IChannelSender>(screen);

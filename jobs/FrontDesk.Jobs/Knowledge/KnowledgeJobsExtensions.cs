@@ -1,4 +1,5 @@
 using FrontDesk.Knowledge.Documents;
+using FrontDesk.Knowledge.Rules;
 using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -14,6 +15,7 @@ public static class KnowledgeJobsExtensions
     /// </summary>
     public static IHostApplicationBuilder AddKnowledgeJobs(this IHostApplicationBuilder builder, bool schedule = true)
     {
+        builder.AddRules();
         var cron = builder.Configuration[$"{KnowledgeOptions.SectionName}:{nameof(KnowledgeOptions.RefreshCron)}"] ?? new KnowledgeOptions().RefreshCron;
         builder.Services.AddHttpClient<KnowledgeRefreshJob>(client =>
         {

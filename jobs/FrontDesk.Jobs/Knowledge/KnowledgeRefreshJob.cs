@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using FrontDesk.Knowledge.Documents;
 using FrontDesk.Knowledge.Ingestion;
+using FrontDesk.Knowledge.Rules;
 using Hangfire;
 using Hangfire.Server;
 using Microsoft.Extensions.Hosting;
@@ -14,9 +15,9 @@ namespace FrontDesk.Jobs.Knowledge;
 
 public sealed record RefreshItem(string Source, string Document, string Outcome, string? Reason = null);
 
-public sealed record RefreshReport(int Added, int Changed, int Removed, int Unchanged, int Failed, IReadOnlyList<RefreshItem> Items)
+public sealed record RefreshReport(int Added, int Changed, int Removed, int Unchanged, int Failed, IReadOnlyList<RefreshItem> Items, RuleRefresh? Rules = null)
 {
-    public override string ToString() => $"added {Added}, changed {Changed}, removed {Removed}, unchanged {Unchanged}, failed {Failed}";
+    public override string ToString() => $"added {Added}, changed {Changed}, removed {Removed}, unchanged {Unchanged}, failed {Failed}" + (Rules is null ? "" : $"; rules {Rules}");
 }
 
 /// <summary>
@@ -25,6 +26,7 @@ public sealed record RefreshReport(int Added, int Changed, int Removed, int Unch
 /// </summary>
 public sealed partial class KnowledgeRefreshJob(
     DocumentStore store,
+    RuleRefresher rules,
     NpgsqlDataSource db,
     HttpClient http,
     IOptions<KnowledgeOptions> options,
@@ -65,10 +67,15 @@ public sealed partial class KnowledgeRefreshJob(
             }
         }
 
+        // School, childcare and support rules: a broken file is reported and the last good set stays.
+        context?.SetJobParameter("progress", "rules");
+        var ruleRefresh = await rules.RefreshAsync(ct);
+        items.AddRange(ruleRefresh.Errors.Select(e => new RefreshItem("rules", e.File, "failed", e.ToString())));
+
         var report = new RefreshReport(
             items.Count(x => x.Outcome == "added"), items.Count(x => x.Outcome == "changed"), removed,
             items.Count(x => x.Outcome == "unchanged"), items.Count(x => x.Outcome == "failed"),
-            items.Where(x => x.Outcome != "unchanged").ToList());
+            items.Where(x => x.Outcome != "unchanged").ToList(), ruleRefresh);
         await FinishRunAsync(runId, report, ct);
         context?.SetJobParameter("progress", "done: " + report);
         LogFinished(report.Added, report.Changed, report.Removed, report.Unchanged, report.Failed);

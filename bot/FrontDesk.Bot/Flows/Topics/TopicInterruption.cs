@@ -1,11 +1,12 @@
 using FrontDesk.Bot.Conversations;
+using FrontDesk.Bot.Flows.Guidance;
 using FrontDesk.Bot.Flows.Menu;
 
 namespace FrontDesk.Bot.Flows.Topics;
 
 /// <summary>
-/// The rich-menu and kiosk tiles for topics that have no flow of their own yet: a short description and example
-/// questions the knowledge base can answer with sources.
+/// The rich-menu and kiosk tiles for topics: a short description, the guided flow where the topic has one, and
+/// example questions the knowledge base can answer with sources.
 /// </summary>
 public sealed class TopicInterruption(MainMenu menu) : Interruption
 {
@@ -14,22 +15,25 @@ public sealed class TopicInterruption(MainMenu menu) : Interruption
     public override string Command => CommandName;
     public override IReadOnlyList<string> Triggers { get; } = [];
 
-    sealed record Topic(LocalText Description, LocalText[] Examples);
+    /// <summary>A topic tile; <paramref name="Guide"/> is a guided flow offered first, when the topic has one.</summary>
+    sealed record Topic(LocalText Description, LocalText[] Examples, (LocalText Label, string Flow)? Guide = null);
 
     static readonly Dictionary<string, Topic> Topics = new(StringComparer.Ordinal)
     {
         ["support"] = new(
-            new("移住・二地域居住の支援についてご案内します。移住支援金や、お試し移住の交通費の補助など、国や自治体の制度があります。気になることを、そのまま質問として入力してください。",
-                "Here is how we support moving to the region or living in two places: relocation grants, help with travel for trial stays and more. Please type your question."),
-            [new("移住支援金はいくらもらえますか？", "How much is the relocation grant?"), new("二地域居住の支援制度を教えてください", "What support is there for dual residence?")]),
+            new("移住・二地域居住の支援についてご案内します。移住支援金や、お試し移住の交通費の補助など、国や自治体の制度があります。「支援制度をさがす」でいくつかの質問に答えると、当てはまりそうな制度をご案内します。気になることを、そのまま質問として入力することもできます。",
+                "Here is how we support moving to the region or living in two places: relocation grants, help with travel for trial stays and more. \"Find support\" asks a few questions and lists what may fit; you can also just type your question."),
+            [new("移住支援金はいくらもらえますか？", "How much is the relocation grant?"), new("二地域居住の支援制度を教えてください", "What support is there for dual residence?")],
+            (new("支援制度をさがす", "Find support"), SupportFinderFlow.FlowName)),
         ["akiya"] = new(
             new("空き家バンクは、市町村が地域の空き家の情報を集めて紹介する仕組みです。探し方や利用の流れなど、知りたいことを入力してください。",
                 "Vacant-house banks (空き家バンク) are lists of empty homes that municipalities publish. Please type what you would like to know."),
             [new("空き家バンクってどんな仕組み？", "How does the vacant-house bank work?")]),
         ["school"] = new(
-            new("お子さんの学校や保育についてご案内します。二地域居住中の通学（区域外就学など）や、保育園の一時利用などについて、知りたいことを入力してください。",
-                "Here is help with schools and childcare, such as schooling while living in two places or short childcare stays. Please type your question."),
-            [new("区域外就学とは何ですか？", "What is schooling outside the home district?"), new("保育園留学について教えてください", "Tell me about childcare stays")]),
+            new("お子さんの学校や保育についてご案内します。二地域居住中の通学（区域外就学など）や、保育園の一時利用などについて、「学校・保育の案内を始める」でいくつかの質問に答えると、当てはまりそうな制度をご案内します。知りたいことを、そのまま入力することもできます。",
+                "Here is help with schools and childcare, such as schooling while living in two places or short childcare stays. \"Start the school guide\" asks a few questions and lists what may fit; you can also just type your question."),
+            [new("区域外就学とは何ですか？", "What is schooling outside the home district?"), new("保育園留学について教えてください", "Tell me about childcare stays")],
+            (new("学校・保育の案内を始める", "Start the school guide"), SchoolGuideFlow.FlowName)),
         ["furusato"] = new(
             new("ふるさと住民登録は、住んでいない地域とも継続的に関わる人を登録する、国が準備中の新しい制度です。ここでは当県独自の事前登録（関心登録）を受け付けています。「ふるさと住民登録をする」で登録できます。知りたいことがあれば入力してください。",
                 "Furusato resident registration is a new national scheme in preparation for people who keep ties with a region they do not live in. Here you can pre-register your interest with this prefecture: choose \"Register\". Or type your question."),
@@ -44,7 +48,8 @@ public sealed class TopicInterruption(MainMenu menu) : Interruption
             menu.Show(turn);
             return Task.CompletedTask;
         }
-        turn.Say(topic.Description, [.. topic.Examples.Select(e => CardAction.Say(turn.T(e))), BotTexts.MenuButton(turn)]);
+        var guide = topic.Guide is { } g ? [CardAction.Command(turn.T(g.Label), Commands.StartFlow, g.Flow)] : Array.Empty<CardAction>();
+        turn.Say(topic.Description, [.. guide, .. topic.Examples.Select(e => CardAction.Say(turn.T(e))), BotTexts.MenuButton(turn)]);
         return Task.CompletedTask;
     }
 }
