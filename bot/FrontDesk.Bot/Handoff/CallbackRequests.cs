@@ -1,20 +1,23 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using FrontDesk.Bot.Conversations;
+using FrontDesk.Bot.Registration;
 using Hangfire;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace FrontDesk.Bot.Handoff;
 
-/// <summary>A callback request being filled in while the user waits out of hours. The contact never leaves this draft until confirmed.</summary>
+/// <summary>A callback request being filled in while the user waits out of hours. It lives in the conversation state, so the contact is sealed.</summary>
 public sealed class CallbackDraft
 {
     public string Step { get; set; } = CallbackRequests.ConsentStep;
     public string? PreferredTime { get; set; }
     public string? ContactKind { get; set; }
-    public string? Contact { get; set; }
+    public string? ContactKey { get; set; }
+    public byte[]? ContactSealed { get; set; }
 }
 
 public sealed record CallbackRequest(DateTimeOffset CreatedAt, string PreferredTime, string ContactKind, string Contact, DateTimeOffset ExpiresAt);
@@ -23,9 +26,12 @@ public sealed record CallbackRequest(DateTimeOffset CreatedAt, string PreferredT
 /// Out of office hours the waiting user may leave a callback request: consent first (what is kept, how long, who sees
 /// it), then a preferred time and a phone number or e-mail address, a confirmation, and when someone will reply.
 /// The confirmed request goes to <c>handoff.callback_requests</c> (staff only, deleted after the retention period).
+/// The contact is sealed with the personal-data keys wherever it is stored, and kept out of the transcript.
 /// </summary>
-public sealed partial class CallbackRequests(NpgsqlDataSource db, OfficeHours hours, IOptions<HandoffOptions> options, TimeProvider time)
+public sealed partial class CallbackRequests(NpgsqlDataSource db, OfficeHours hours, FieldCipher cipher, IOptions<HandoffOptions> options, TimeProvider time)
 {
+    const string Purpose = "callback.contact";
+
     public const string ConsentStep = "consent";
     const string TimeStep = "time";
     const string ContactStep = "contact";
@@ -55,6 +61,14 @@ public sealed partial class CallbackRequests(NpgsqlDataSource db, OfficeHours ho
         {
             if (input != Offer && !Phrases.Matches(typed, ["折り返しを依頼する", "折り返し", "電話がほしい", "callback", "request a callback"]))
                 return false;
+            if (!cipher.Enabled)
+            {
+                // Without keys a contact could not be kept safely: no request is taken.
+                turn.Say("申し訳ありません。ただいま折り返しのご依頼はお受けできません。このままお待ちいただければ、受付時間に相談員がお返事します。",
+                    "Sorry, we cannot take callback requests at the moment. If you wait here, a coordinator will reply in office hours.",
+                    HandoffMiddleware.BackToBotButton(turn));
+                return true;
+            }
             handoff.Callback = new CallbackDraft();
             AskConsent(turn);
             return true;
@@ -91,13 +105,15 @@ public sealed partial class CallbackRequests(NpgsqlDataSource db, OfficeHours ho
                 AskContact(turn);
                 break;
             case ContactStep:
+                turn.PrivateInput = "（連絡先の入力）";
                 if (ReadContact(input) is not { } contact)
                 {
                     turn.Say("電話番号（例: 090-1234-5678）かメールアドレスの形で入力してください。",
                         "Please enter a phone number (e.g. 090-1234-5678) or an e-mail address.", StopButton(turn));
                     break;
                 }
-                (draft.ContactKind, draft.Contact) = contact;
+                draft.ContactKind = contact.Kind;
+                (draft.ContactKey, draft.ContactSealed) = cipher.Seal(Purpose, contact.Value);
                 draft.Step = ConfirmStep;
                 Confirm(turn, draft);
                 break;
@@ -113,7 +129,8 @@ public sealed partial class CallbackRequests(NpgsqlDataSource db, OfficeHours ho
                 break;
             case ConfirmStep when input == Redo || Phrases.Matches(typed, ["修正する", "修正", "edit"]):
                 draft.Step = TimeStep;
-                draft.Contact = draft.ContactKind = draft.PreferredTime = null;
+                draft.ContactKind = draft.PreferredTime = draft.ContactKey = null;
+                draft.ContactSealed = null;
                 AskTime(turn);
                 break;
             default:
@@ -141,11 +158,13 @@ public sealed partial class CallbackRequests(NpgsqlDataSource db, OfficeHours ho
     static void AskContact(TurnContext turn) =>
         turn.Say(new LocalText("ご連絡先の電話番号かメールアドレスを入力してください。", "Please type your phone number or e-mail address."), StopButton(turn));
 
-    static void Confirm(TurnContext turn, CallbackDraft draft)
+    void Confirm(TurnContext turn, CallbackDraft draft)
     {
         var kind = draft.ContactKind == "phone" ? turn.T("電話", "Phone") : turn.T("メール", "E-mail");
-        turn.Say(new LocalText($"この内容でよろしいですか？\n・希望時間帯: {draft.PreferredTime}\n・連絡先（{kind}）: {draft.Contact}",
-                $"Is this correct?\n- Preferred time: {draft.PreferredTime}\n- Contact ({kind}): {draft.Contact}"),
+        var contact = cipher.Open(Purpose, new Sealed(draft.ContactKey!, draft.ContactSealed!));
+        // Delivered, but not written to the transcript.
+        turn.SayPrivately(new LocalText($"この内容でよろしいですか？\n・希望時間帯: {draft.PreferredTime}\n・連絡先（{kind}）: {contact}",
+                $"Is this correct?\n- Preferred time: {draft.PreferredTime}\n- Contact ({kind}): {contact}"),
             CardAction.Command(turn.T("はい", "Yes"), Commands.Answer, Yes),
             CardAction.Command(turn.T("修正する", "Edit"), Commands.Answer, Redo), StopButton(turn));
     }
@@ -177,13 +196,14 @@ public sealed partial class CallbackRequests(NpgsqlDataSource db, OfficeHours ho
     async Task SaveAsync(TurnContext turn, CallbackDraft draft, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
-            insert into handoff.callback_requests (conversation_key, preferred_time, contact_kind, contact, created_at, expires_at)
-            values (@key, @time, @kind, @contact, @now, @expires)
+            insert into handoff.callback_requests (conversation_key, preferred_time, contact_kind, contact_key, contact_sealed, created_at, expires_at)
+            values (@key, @time, @kind, @contactKey, @contact, @now, @expires)
             """);
         cmd.Parameters.AddWithValue("key", turn.Address.Key);
         cmd.Parameters.AddWithValue("time", draft.PreferredTime!);
         cmd.Parameters.AddWithValue("kind", draft.ContactKind!);
-        cmd.Parameters.AddWithValue("contact", draft.Contact!);
+        cmd.Parameters.AddWithValue("contactKey", draft.ContactKey!);
+        cmd.Parameters.AddWithValue("contact", draft.ContactSealed!);
         cmd.Parameters.AddWithValue("now", turn.Now);
         cmd.Parameters.AddWithValue("expires", turn.Now.AddDays(options.Value.CallbackRetentionDays));
         await cmd.ExecuteNonQueryAsync(ct);
@@ -193,7 +213,7 @@ public sealed partial class CallbackRequests(NpgsqlDataSource db, OfficeHours ho
     public async Task<List<CallbackRequest>> ForConversationAsync(string key, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
-            select created_at, preferred_time, contact_kind, contact, expires_at from handoff.callback_requests
+            select created_at, preferred_time, contact_kind, contact_key, contact_sealed, expires_at from handoff.callback_requests
             where conversation_key = @key and expires_at > @now order by id desc
             """);
         cmd.Parameters.AddWithValue("key", key);
@@ -201,8 +221,22 @@ public sealed partial class CallbackRequests(NpgsqlDataSource db, OfficeHours ho
         var list = new List<CallbackRequest>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
-            list.Add(new CallbackRequest(reader.GetFieldValue<DateTimeOffset>(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4)));
+            list.Add(new CallbackRequest(reader.GetFieldValue<DateTimeOffset>(0), reader.GetString(1), reader.GetString(2),
+                OpenContact(reader.GetString(3), reader.GetFieldValue<byte[]>(4)), reader.GetFieldValue<DateTimeOffset>(5)));
         return list;
+    }
+
+    string OpenContact(string keyId, byte[] data)
+    {
+        try
+        {
+            return cipher.Open(Purpose, new Sealed(keyId, data));
+        }
+        catch (CryptographicException)
+        {
+            // A key retired before the request expired: keep old keys configured for the retention period.
+            return $"（鍵 {keyId} が設定にないため表示できません）";
+        }
     }
 
     /// <summary>Deletes requests past their retention; the recurring job's body.</summary>

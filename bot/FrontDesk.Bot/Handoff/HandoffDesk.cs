@@ -1,12 +1,13 @@
 using System.Globalization;
 using FrontDesk.Bot.Conversations;
+using FrontDesk.Bot.Registration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace FrontDesk.Bot.Handoff;
 
 /// <summary>Starts a handoff. The middleware calls it for requests and rules; a flow calls it to hand over with context attached.</summary>
-public sealed partial class HandoffDesk(OfficeHours hours, IOptions<HandoffOptions> options, IOptions<OfficeHoursOptions> office, ILogger<HandoffDesk> logger)
+public sealed partial class HandoffDesk(OfficeHours hours, FieldCipher cipher, IOptions<HandoffOptions> options, IOptions<OfficeHoursOptions> office, ILogger<HandoffDesk> logger)
 {
     /// <summary>Puts the conversation in the coordinators' queue and tells the user what happens next.</summary>
     public void Request(TurnContext turn, string reason, HandoffAttachment? attachment = null, bool afterAnswer = false)
@@ -43,10 +44,12 @@ public sealed partial class HandoffDesk(OfficeHours hours, IOptions<HandoffOptio
             when = new LocalText($"ただいま受付時間外です（受付: {Hours("ja")}）。{ja}以降に相談員が確認し、こちらでお返事します。",
                 $"We are closed now (hours: {Hours("en")}). A coordinator will read this and reply here from {en}.");
         }
-        var callback = open ? new LocalText("", "") : new LocalText("\nお電話やメールでの折り返しをご希望でしたら「折り返しを依頼する」を押してください。",
+        // A callback is offered only where its contact can be stored sealed.
+        var offerCallback = !open && cipher.Enabled;
+        var callback = !offerCallback ? new LocalText("", "") : new LocalText("\nお電話やメールでの折り返しをご希望でしたら「折り返しを依頼する」を押してください。",
             "\nIf you would like us to call or e-mail you back, press \"Request a callback\".");
         turn.Say(new LocalText($"{lead.Ja}\n{when.Ja}{callback.Ja}\n「ボットに戻る」でいつでもボットのご案内に戻れます。", $"{lead.En}\n{when.En}{callback.En}\nSay \"back to bot\" at any time to return to the bot."),
-            open ? [HandoffMiddleware.BackToBotButton(turn)] : [CallbackRequests.OfferButton(turn), HandoffMiddleware.BackToBotButton(turn)]);
+            offerCallback ? [CallbackRequests.OfferButton(turn), HandoffMiddleware.BackToBotButton(turn)] : [HandoffMiddleware.BackToBotButton(turn)]);
     }
 
     string Hours(string language)

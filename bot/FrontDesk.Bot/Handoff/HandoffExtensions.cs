@@ -1,3 +1,5 @@
+using FrontDesk.Bot.Registration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using FrontDesk.Bot.Conversations;
 using FrontDesk.Jobs;
 using FrontDesk.Knowledge.Database;
@@ -15,6 +17,8 @@ public static class HandoffExtensions
         builder.Services.AddSchema("handoff", typeof(HandoffDesk).Assembly, "FrontDesk.Bot.Handoff.Migrations");
         builder.Services.AddSingleton<HandoffRules>();
         builder.Services.AddSingleton<OfficeHours>();
+        // Callback contacts are sealed with the personal-data keys (Registration__Keys); without keys no callback is offered.
+        builder.Services.TryAddSingleton<FieldCipher>();
         builder.Services.AddSingleton<HandoffDesk>();
         builder.Services.AddSingleton<CallbackRequests>();
         builder.Services.AddRecurringJob<CallbackRequests>("handoff-callback-retention", JobQueues.Bot, "15 3 * * *", j => j.DeleteExpiredAsync(CancellationToken.None));

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using FrontDesk.Bot.Conversations;
 using FrontDesk.Bot.Flows.Menu;
 using FrontDesk.Bot.Flows.Questions;
@@ -14,7 +15,7 @@ public static class RegistrationExtensions
         var services = builder.Services;
         services.AddOptions<RegistrationOptions>().BindConfiguration(RegistrationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSchema("registration", typeof(RegistrationStore).Assembly, "FrontDesk.Bot.Registration.Migrations");
-        services.AddSingleton<FieldCipher>();
+        services.TryAddSingleton<FieldCipher>();
         services.AddSingleton<RegistrationStore>();
         services.AddSingleton<RegistrationFlow>();
         services.AddSingleton<Flow>(sp => sp.GetRequiredService<RegistrationFlow>());

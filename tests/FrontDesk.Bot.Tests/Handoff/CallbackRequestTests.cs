@@ -2,6 +2,7 @@ using System.Net;
 using FrontDesk.Bot.Conversations;
 using FrontDesk.Bot.Handoff;
 using FrontDesk.Bot.Staff;
+using FrontDesk.Bot.Tests.Registration;
 using FrontDesk.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -14,7 +15,8 @@ public sealed class CallbackRequestTests(TestDatabase db) : IClassFixture<TestDa
     readonly FakeTimeProvider saturday = new(new DateTimeOffset(2026, 11, 28, 10, 0, 0, TimeSpan.FromHours(9)).ToUniversalTime());
     BotHost host = null!;
 
-    public async Task InitializeAsync() => host = await BotHost.StartAsync(db.ConnectionString, services: s => s.AddSingleton<TimeProvider>(saturday));
+    public async Task InitializeAsync() =>
+        host = await BotHost.StartAsync(db.ConnectionString, services: s => s.AddSingleton<TimeProvider>(saturday), settings: RegistrationKeys.Settings());
     public async Task DisposeAsync() => await host.DisposeAsync();
 
     IReadOnlyList<string> Texts(string user) => host.Sender.TextsTo(user);
@@ -45,8 +47,13 @@ public sealed class CallbackRequestTests(TestDatabase db) : IClassFixture<TestDa
         Assert.Contains("折り返しのご依頼を承りました", Texts("cb1")[^1]);
         Assert.Contains("11月30日（月）9:00以降", Texts("cb1")[^1]);
 
-        Assert.Equal("phone:09012345678:午前（9〜12時）", await db.ScalarAsync<string>(
-            "select contact_kind || ':' || contact || ':' || preferred_time from handoff.callback_requests where conversation_key = 'test:cb1'"));
+        Assert.Equal("phone:午前（9〜12時）", await db.ScalarAsync<string>(
+            "select contact_kind || ':' || preferred_time from handoff.callback_requests where conversation_key = 'test:cb1'"));
+        // Sealed at rest, and neither the number nor its confirmation is in the transcript.
+        Assert.Equal(0, await db.ScalarAsync<long>(
+            "select count(*) from handoff.callback_requests where conversation_key = 'test:cb1' and position(convert_to('09012345678', 'UTF8') in contact_sealed) > 0"));
+        Assert.Null(await db.ScalarAsync<string>(
+            "select string_agg(direction || ':' || coalesce(activity->>'text', '-'), ' | ') from conversation.transcript where conversation_key = 'test:cb1' and (activity::text like '%12345678%' or activity::text like '%５６７８%')"));
         Assert.True(await db.ScalarAsync<bool>(
             "select expires_at = @expected from handoff.callback_requests where conversation_key = 'test:cb1'", ("expected", saturday.GetUtcNow().AddDays(30))));
         // The contact lives only in the staff table: not in the conversation state.
@@ -55,7 +62,7 @@ public sealed class CallbackRequestTests(TestDatabase db) : IClassFixture<TestDa
         Assert.Contains("\"callbackRequested\": true", state);
 
         // Still in the queue for Monday; the console shows the request to staff and audits the view.
-        await using var app = new FrontDeskWebApp(db.ConnectionString, environment: "Production");
+        await using var app = new FrontDeskWebApp(db.ConnectionString, environment: "Production", settings: RegistrationKeys.Settings());
         await app.Services.GetRequiredService<StaffAccounts>().AddAsync("callback-staff", "折返担当", "coordinator", "callback staff password", CancellationToken.None);
         using var browser = app.CreateBrowser();
         var form = await browser.GetStringAsync("/console/sign-in");
@@ -101,11 +108,23 @@ public sealed class CallbackRequestTests(TestDatabase db) : IClassFixture<TestDa
     public async Task Expired_requests_are_deleted_by_the_retention_job()
     {
         await db.ExecuteAsync("""
-            insert into handoff.callback_requests (conversation_key, preferred_time, contact_kind, contact, created_at, expires_at)
-            values ('test:cb-old', 'いつでも', 'phone', '0311112222', @created, @expires)
+            insert into handoff.callback_requests (conversation_key, preferred_time, contact_kind, contact_key, contact_sealed, created_at, expires_at)
+            values ('test:cb-old', 'いつでも', 'phone', 'k1', '\x00', @created, @expires)
             """, ("created", saturday.GetUtcNow().AddDays(-31)), ("expires", saturday.GetUtcNow().AddDays(-1)));
         Assert.True(await host.Services.GetRequiredService<CallbackRequests>().DeleteExpiredAsync(CancellationToken.None) >= 1);
         Assert.Equal(0, await db.ScalarAsync<long>("select count(*) from handoff.callback_requests where conversation_key = 'test:cb-old'"));
+    }
+
+    [Fact]
+    public async Task Without_personal_data_keys_no_callback_is_offered_or_taken()
+    {
+        await using var keyless = await BotHost.StartAsync(db.ConnectionString, services: s => s.AddSingleton<TimeProvider>(saturday));
+        await keyless.SayAsync("cb4", "相談員と話したい");
+        Assert.DoesNotContain("折り返しを依頼する", keyless.Sender.TextsTo("cb4")[^1]);
+        Assert.DoesNotContain(keyless.Sender.RepliesTo("cb4")[^1].SuggestedActions, a => a.CommandArgument == CallbackRequests.Offer);
+        await keyless.SayAsync("cb4", "折り返し");
+        Assert.Contains("折り返しのご依頼はお受けできません", keyless.Sender.TextsTo("cb4")[^1]);
+        Assert.Contains("\"status\": \"Waiting\"", await db.ScalarAsync<string>("select state::text from conversation.conversations where key = 'test:cb4'"));
     }
 
     [Theory]
