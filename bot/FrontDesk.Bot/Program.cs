@@ -9,8 +9,10 @@ using FrontDesk.Bot.Kiosk;
 using FrontDesk.Bot.Terminal;
 using FrontDesk.Jobs;
 using FrontDesk.Jobs.Knowledge;
+using FrontDesk.Jobs.Listings;
 using FrontDesk.Knowledge.Documents;
 using FrontDesk.Knowledge.Database;
+using FrontDesk.Knowledge.Listings;
 
 if (args is ["chat", .. var chatArgs])
     return await TerminalChat.RunAsync(chatArgs);
@@ -24,6 +26,8 @@ builder.AddDatabase();
 builder.AddJobs(JobQueues.Knowledge, JobQueues.Bot, JobQueues.Default);
 builder.AddKnowledge();
 builder.AddKnowledgeJobs();
+builder.AddListings();
+builder.AddListingJobs();
 builder.AddConversations();
 builder.AddTurnDispatcher();
 builder.AddFlows();
