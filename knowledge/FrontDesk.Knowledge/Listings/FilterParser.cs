@@ -33,7 +33,7 @@ public sealed partial class FilterParser(PlaceGazetteer places)
     static readonly string[] SaleWords = ["購入", "買い", "買う", "買え", "売買", "売り", "売家", "売地", "中古", "buy", "purchase", "for sale"];
     static readonly string[] LandWords = ["土地", "空き地", "空地", "更地", "宅地", "land", "plot"];
     static readonly string[] BusinessWords = ["事業用", "店舗用", "事務所", "オフィス", "倉庫", "工場", "office"];
-    static readonly string[] HouseWords = ["一戸建", "戸建", "住宅", "古民家", "平屋", "住まい", "house", "home"];
+    static readonly string[] HouseWords = ["一戸建", "戸建", "住宅", "古民家", "平屋", "住まい", "マンション", "アパート", "一軒家", "house", "home"];
     static readonly string[] ListingWords = ["物件", "空き家", "空家", "空き地", "売家", "貸家", "listing", "akiya"];
     static readonly string[] FarmWords = ["畑", "農地", "田んぼ", "田畑", "農園", "farmland", "farm"];
     static readonly string[] ShopWords = ["店舗付", "店舗併用", "店舗スペース", "店舗として", "お店", "カフェ", "shop"];
