@@ -7,6 +7,8 @@ return args switch
     ["search", .. var rest] => await SearchBench.RunAsync(rest),
     ["line", .. var rest] => await LineBench.RunAsync(rest),
     ["kiosk", .. var rest] => await KioskBench.RunAsync(rest),
+    ["listings", .. var rest] => await ListingsBench.RunAsync(rest),
+    ["eval-listings", .. var rest] => ListingsBench.Eval(rest),
     _ => Usage(),
 };
 

@@ -29,11 +29,11 @@ public sealed partial class FilterParser(PlaceGazetteer places)
     public const long MaxPlausiblePrice = 1_000_000_000;
     public const int MaxPlausibleRent = 1_000_000;
 
-    static readonly string[] RentWords = ["賃貸", "借り", "借家", "貸家", "貸し家", "家賃", "賃料", "レンタル", "rent"];
+    static readonly string[] RentWords = ["賃貸", "借り", "借家", "貸家", "貸し家", "家賃", "賃料", "レンタル", "rent", "rental", "lease"];
     static readonly string[] SaleWords = ["購入", "買い", "買う", "買え", "売買", "売り", "売家", "売地", "中古", "buy", "purchase", "for sale"];
     static readonly string[] LandWords = ["土地", "空き地", "空地", "更地", "宅地", "land", "plot"];
     static readonly string[] BusinessWords = ["事業用", "店舗用", "事務所", "オフィス", "倉庫", "工場", "office"];
-    static readonly string[] HouseWords = ["一戸建", "戸建", "住宅", "古民家", "平屋", "住まい", "マンション", "アパート", "一軒家", "house", "home"];
+    static readonly string[] HouseWords = ["一戸建", "戸建", "住宅", "古民家", "平屋", "住まい", "マンション", "アパート", "一軒家", "house", "home", "farmhouse", "cottage"];
     static readonly string[] ListingWords = ["物件", "空き家", "空家", "空き地", "売家", "貸家", "listing", "akiya"];
     static readonly string[] FarmWords = ["畑", "農地", "田んぼ", "田畑", "農園", "farmland", "farm"];
     static readonly string[] ShopWords = ["店舗付", "店舗併用", "店舗スペース", "店舗として", "お店", "カフェ", "shop"];
@@ -186,7 +186,21 @@ public sealed partial class FilterParser(PlaceGazetteer places)
         return filter;
     }
 
-    static bool Has(string s, string[] words) => words.Any(w => s.Contains(w, StringComparison.Ordinal));
+    static bool Has(string s, string[] words) => words.Any(w => Contains(s, w));
+
+    /// <summary>Japanese words match anywhere; English words only whole ("land" is not in "farmland").</summary>
+    static bool Contains(string s, string word)
+    {
+        if (!char.IsAsciiLetter(word[0]))
+            return s.Contains(word, StringComparison.Ordinal);
+        for (var at = s.IndexOf(word, StringComparison.Ordinal); at >= 0; at = s.IndexOf(word, at + 1, StringComparison.Ordinal))
+        {
+            var end = at + word.Length;
+            if ((at == 0 || !char.IsAsciiLetter(s[at - 1])) && (end == s.Length || !char.IsAsciiLetter(s[end]) || s[end] == 's'))
+                return true;
+        }
+        return false;
+    }
 
     [GeneratedRegex(@"(?<month>月額?|毎月|ひと月|1か月|1ヶ月)?\s*(?<n>\d[\d,]*(?:\.\d+)?)\s*(?<u>億|万|千)?\s*(?:円|yen)(?<per>\s*/\s*月|\s*per\s*month|\s*a\s*month)?(?:\s*(?:まで|以下|以内|未満|程度|くらい|ぐらい|前後)|(?<min>\s*以上))?|(?<month>月額?)\s*(?<n>\d[\d,]*(?:\.\d+)?)\s*(?<u>万)|(?<n>\d[\d,]*(?:\.\d+)?)\s*(?<u>億|万)(?=\s*(?:まで|以下|以内|未満|程度|くらい|ぐらい|前後|の|で|、|$))|[¥￥]\s*(?<n>\d[\d,]*)", RegexOptions.IgnoreCase)]
     private static partial Regex Money();

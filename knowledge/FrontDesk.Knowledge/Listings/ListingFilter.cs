@@ -33,6 +33,7 @@ public sealed record ListingFilter
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
+    [JsonIgnore]
     public bool IsEmpty => this == new ListingFilter();
 
     /// <summary>The conditions of <paramref name="newer"/> replace those it sets; the others stay.</summary>
