@@ -1,6 +1,7 @@
 using FrontDesk.Bot.Conversations;
 using FrontDesk.Bot.Coordinators;
 using FrontDesk.Bot.Flows;
+using FrontDesk.Bot.Flows.Listings;
 using FrontDesk.Bot.Handoff;
 using FrontDesk.Bot.Infrastructure;
 using FrontDesk.Bot.Line;
@@ -31,6 +32,7 @@ builder.AddListingJobs();
 builder.AddConversations();
 builder.AddTurnDispatcher();
 builder.AddFlows();
+builder.AddListingSearch();
 builder.AddHandoff();
 builder.AddLine();
 builder.AddStaff();
@@ -49,6 +51,7 @@ app.MapJobsDashboard();
 app.MapLine();
 app.MapConsole();
 app.MapKiosk();
+app.MapListingPhotos();
 app.MapGet("/", () => Results.Redirect("/health/ready"));
 
 await app.RunAsync();

@@ -1,8 +1,10 @@
 using FrontDesk.Bot.Conversations;
 using FrontDesk.Bot.Flows;
+using FrontDesk.Bot.Flows.Listings;
 using FrontDesk.Bot.Handoff;
 using FrontDesk.Knowledge.Database;
 using FrontDesk.Knowledge.Documents;
+using FrontDesk.Knowledge.Listings;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -44,6 +46,8 @@ public sealed class BotHost : IAsyncDisposable
         builder.AddKnowledge();
         builder.AddConversations();
         builder.AddFlows();
+        builder.AddListings();
+        builder.AddListingSearch();
         builder.AddHandoff();
         if (dispatcher)
             builder.AddTurnDispatcher();

@@ -1,6 +1,9 @@
 using System.Text;
 using FrontDesk.Bot.Conversations;
 using FrontDesk.Bot.Flows;
+using FrontDesk.Bot.Flows.Listings;
+using FrontDesk.Jobs.Listings;
+using FrontDesk.Knowledge.Listings;
 using FrontDesk.Bot.Handoff;
 using FrontDesk.Jobs.Knowledge;
 using FrontDesk.Knowledge.Database;
@@ -26,6 +29,9 @@ public static class TerminalChat
         builder.AddKnowledgeJobs(schedule: false);
         builder.AddConversations();
         builder.AddFlows();
+        builder.AddListings();
+        builder.AddListingJobs(schedule: false);
+        builder.AddListingSearch();
         builder.AddHandoff();
         var screen = new TerminalScreen(Console.Out);
         builder.Services.AddSingleton<IChannelSender>(screen);
@@ -46,6 +52,7 @@ public static class TerminalChat
         if (refresh.Failed > 0)
             Console.Error.WriteLine($"knowledge refresh: {refresh}");
         await host.Services.GetRequiredService<KnowledgeIndexUpdater>().RefreshAsync(ct);
+        await host.Services.GetRequiredService<ListingImportJob>().RunAsync(null, ct);
         var engine = host.Services.GetRequiredService<ConversationEngine>();
         var user = builder.Configuration["user"] ?? Environment.UserName;
         var address = new ConversationAddress("terminal", user);

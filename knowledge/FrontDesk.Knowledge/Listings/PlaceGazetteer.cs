@@ -17,7 +17,7 @@ public sealed record PlaceMention(string Text, int Start, IReadOnlyList<Place> P
 /// </summary>
 public sealed class PlaceGazetteer
 {
-    readonly List<(string Form, Place Place, bool Kana)> forms = [];
+    List<(string Form, Place Place, bool Kana)> forms = [];
 
     public IReadOnlyList<string> Prefectures { get; }
 
@@ -25,8 +25,8 @@ public sealed class PlaceGazetteer
     {
         foreach (var (form, place) in entries)
             forms.Add((Fold(form), place, IsHiragana(form)));
-        // Longest first, so 長野市 wins over 長野 and 南魚沼 over 魚沼.
-        forms.Sort((a, b) => b.Form.Length.CompareTo(a.Form.Length));
+        // Longest first, so 長野市 wins over 長野 and 南魚沼 over 魚沼; otherwise in file order (north to south).
+        forms = [.. forms.OrderByDescending(f => f.Form.Length)];
         Prefectures = forms.Where(f => f.Place.Municipality is null).Select(f => f.Place.Prefecture).Distinct().ToList();
     }
 

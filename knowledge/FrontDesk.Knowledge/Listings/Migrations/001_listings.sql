@@ -42,7 +42,7 @@ create table listings.listings (
     unique (source, source_id)
 );
 
-create index listings_search on listings.listings (prefecture, deal, municipality) where status <> 'closed';
+create index listings_place on listings.listings (prefecture, municipality, as_of desc, id desc) where status <> 'closed';
 create index listings_recent on listings.listings (as_of desc, id desc) where status <> 'closed';
 
 create table listings.import_runs (
