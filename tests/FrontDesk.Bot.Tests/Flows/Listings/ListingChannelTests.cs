@@ -57,14 +57,21 @@ public sealed class ListingChannelTests(TestDatabase db) : IClassFixture<TestDat
             await KioskBrowser.StartAsync(page);
             await AskAsync(page, "長野市で探しています");
             await Expect(Chat(page)).ToContainTextAsync("条件: 長野県長野市");
-            var cards = page.Locator(".webchat .ac-adaptiveCard");
+            var cards = page.Locator(".webchat .ac-adaptiveCard", new() { HasText = "この物件について相談する" });
             await Expect(cards.First).ToBeVisibleAsync();
             Assert.True(await cards.CountAsync() >= 2);
             await Expect(Chat(page)).ToContainTextAsync("この物件について相談する");
             var photo = page.Locator(".webchat img[src*='/listings/photos/']").First;
             await Expect(photo).ToBeVisibleAsync();
             Assert.True(await photo.EvaluateAsync<bool>("img => img.complete && img.naturalWidth > 0"), "the listing photo did not load");
-            await ScreenshotAsync(page, "kiosk-listing-carousel");
+            // The picture shows the top of the carousel (photo, place, price), not the bottom Web Chat scrolls to.
+            await page.WaitForTimeoutAsync(500);
+            await cards.First.EvaluateAsync("card => card.scrollIntoView({ block: 'start' })");
+            await page.WaitForTimeoutAsync(300);
+            Directory.CreateDirectory(ScreenshotFolder);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotFolder, "kiosk-listing-carousel.png") });
+            var chatBox = await page.Locator(".webchat-host").BoundingBoxAsync();
+            Assert.True(chatBox!.X + chatBox.Width <= 1600, "the carousel pushed the chat panel off the screen");
         }
         finally
         {
