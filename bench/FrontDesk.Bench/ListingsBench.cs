@@ -67,7 +67,8 @@ public static class ListingsBench
         await using (var conn = new NpgsqlConnection(db.ConnectionString))
         {
             await conn.OpenAsync();
-            await using var analyze = new NpgsqlCommand("analyze listings.listings", conn);
+            // What autovacuum does soon after an import: statistics and the visibility map for index-only scans.
+            await using var analyze = new NpgsqlCommand("vacuum analyze listings.listings", conn);
             await analyze.ExecuteNonQueryAsync();
             await using var count = new NpgsqlCommand("select count(*) from listings.listings", conn);
             Console.WriteLine($"listings in the table: {(long)(await count.ExecuteScalarAsync())!:N0}");
@@ -80,15 +81,20 @@ public static class ListingsBench
         foreach (var f in filters)
             await search.SearchAsync(f, 0, 10, CancellationToken.None);
         var times = new List<double>();
+        var slowest = new Dictionary<ListingFilter, double>();
         for (var i = 0; i < 1000; i++)
         {
             var f = filters[random.Next(filters.Length)];
             var offset = random.Next(4) == 0 ? 10 : 0;
             watch.Restart();
             await search.SearchAsync(f, offset, 10, CancellationToken.None);
-            times.Add(watch.Elapsed.TotalMilliseconds);
+            var ms = watch.Elapsed.TotalMilliseconds;
+            times.Add(ms);
+            slowest[f] = Math.Max(ms, slowest.GetValueOrDefault(f));
         }
         times.Sort();
+        foreach (var (f, ms) in slowest.OrderByDescending(x => x.Value).Take(5))
+            Console.WriteLine($"  slowest: {ms,6:0.0} ms  {f.Describe("ja")}");
         double P(double q) => times[(int)Math.Min(times.Count - 1, Math.Ceiling(q * times.Count) - 1)];
         Console.WriteLine($"search over {total:N0} listings, {times.Count} searches of {filters.Length} parsed requests: p50 {P(0.5):0.0} ms, p95 {P(0.95):0.0} ms, max {times[^1]:0.0} ms (target p95 <= 20 ms)");
         return 0;

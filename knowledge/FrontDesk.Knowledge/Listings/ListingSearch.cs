@@ -52,28 +52,29 @@ public sealed class ListingSearch(NpgsqlDataSource db, TimeProvider time)
         if (filter.Pets)
             where.Append(" and pets");
 
-        // Newest information first, which the partial index serves without sorting every match; the count stops at
-        // CountCap, so a broad search costs no more than a narrow one.
-        await using var batch = db.CreateBatch();
-        var page = new NpgsqlBatchCommand($"""
+        // Newest information first, which the partial index serves without sorting every match.
+        var items = new List<StoredListing>();
+        limit = Math.Clamp(limit, 1, 50);
+        offset = Math.Max(0, offset);
+        await using (var page = db.CreateCommand($"""
             select {Columns} from listings.listings where {where}
             order by as_of desc, id desc offset @offset limit @limit
-            """);
-        page.Parameters.AddRange(parameters.Select(p => p.Clone()).ToArray());
-        page.Parameters.AddWithValue("offset", Math.Max(0, offset));
-        page.Parameters.AddWithValue("limit", Math.Clamp(limit, 1, 50));
-        var count = new NpgsqlBatchCommand($"select count(*) from (select from listings.listings where {where} limit {CountCap}) matches");
+            """))
+        {
+            page.Parameters.AddRange(parameters.Select(p => p.Clone()).ToArray());
+            page.Parameters.AddWithValue("offset", offset);
+            page.Parameters.AddWithValue("limit", limit);
+            await using var reader = await page.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                items.Add(Read(reader));
+        }
+        // A short page is the last one and tells the total itself; only a full page (or one past the end) needs a
+        // count, which stops at CountCap so a broad search costs no more than a narrow one.
+        if (items.Count > 0 && items.Count < limit || items.Count == 0 && offset == 0)
+            return new ListingPage(offset + items.Count, items);
+        await using var count = db.CreateCommand($"select count(*) from (select from listings.listings where {where} limit {CountCap}) matches");
         count.Parameters.AddRange(parameters.Select(p => p.Clone()).ToArray());
-        batch.BatchCommands.Add(page);
-        batch.BatchCommands.Add(count);
-
-        var items = new List<StoredListing>();
-        await using var reader = await batch.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-            items.Add(Read(reader));
-        await reader.NextResultAsync(ct);
-        await reader.ReadAsync(ct);
-        return new ListingPage((int)reader.GetInt64(0), items);
+        return new ListingPage((int)(long)(await count.ExecuteScalarAsync(ct))!, items);
     }
 
     /// <summary>Counts stop here: 「1000件以上」 is all a person needs to know.</summary>
