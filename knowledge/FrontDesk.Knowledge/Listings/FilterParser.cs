@@ -43,7 +43,9 @@ public sealed partial class FilterParser(PlaceGazetteer places)
     static readonly string[] NearStationWords = ["駅から歩ける", "駅まで歩ける", "駅に歩ける", "駅近", "駅チカ", "駅ちか", "駅に近い", "駅から近い", "駅の近く", "徒歩圏", "near a station", "near the station"];
     // Questions about how things work go to the knowledge base even when they name a feature or a deal.
     static readonly string[] QuestionWords = ["とは", "仕組み", "しくみ", "って何", "ってなに", "方法", "手続", "流れ", "補助", "支援", "助成", "制度", "税",
-        "登録", "申請", "申し込", "申込", "使い方", "許可", "法律", "契約", "注意", "リスク", "メリット", "デメリット", "相場", "what is", "how do", "how does"];
+        "登録", "申請", "申し込", "申込", "使い方", "許可", "法律", "契約", "注意", "リスク", "メリット", "デメリット", "相場", "what is", "how do", "how does",
+        // An owner's or a neighbour's problem is not a search: 「家を売りたい」「土地の境界でもめています」.
+        "売りたい", "貸したい", "手放", "相続", "裁判", "境界", "トラブル", "もめ", "解体", "固定資産"];
 
     public ParsedRequest Parse(string text)
     {

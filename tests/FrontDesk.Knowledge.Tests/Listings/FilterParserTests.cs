@@ -125,6 +125,9 @@ public sealed class FilterParserTests
     [InlineData("空き家の改修に補助金はありますか", false)]
     [InlineData("移住支援金はいくらもらえますか？", false)]
     [InlineData("長野県の移住相談窓口はどこ？", false)]
+    [InlineData("隣の家と土地の境界でもめています。裁判したら勝てますか", false)]
+    [InlineData("実家の空き家を売りたい", false)]
+    [InlineData("ペットと一緒に住める賃貸マンションを探しています", true)]
     public void Searches_are_told_apart_from_questions_for_the_knowledge_base(string text, bool search) => Assert.Equal(search, parser.Parse(text).IsSearch);
 
     [Fact]
