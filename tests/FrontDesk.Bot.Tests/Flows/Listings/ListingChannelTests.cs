@@ -46,6 +46,22 @@ public sealed class ListingChannelTests(TestDatabase db) : IClassFixture<TestDat
     }
 
     [Fact]
+    public async Task On_LINE_a_hosted_PNG_photo_is_a_hero_image_at_the_public_https_address_and_SVG_photos_are_left_out()
+    {
+        await using var bot = await LineBot.StartAsync(db.ConnectionString,
+            settings: new Dictionary<string, string?> { ["Listings:PublicBaseUrl"] = "https://frontdesk.example.jp/" });
+        await ImportOnceAsync(bot.App.Services);
+        var user = LineEvents.NewUserId();
+
+        await bot.SendAsync(bot.Events.Text(user, "駒ヶ根市の物件"));
+        await bot.TextsToAsync(user, 2);
+        var bubbles = bot.Line.DeliveredTo(user).Single(m => m["type"]!.GetValue<string>() == "flex")["contents"]!["contents"]!.AsArray();
+        var heroes = bubbles.Select(b => b!["hero"]?["url"]?.GetValue<string>()).OfType<string>().ToList();
+        Assert.Equal(["https://frontdesk.example.jp/listings/photos/house-red.png"], heroes);
+        Assert.Empty(bot.Line.InvalidCalls);
+    }
+
+    [Fact]
     public async Task On_the_kiosk_a_search_shows_a_carousel_of_listing_cards_with_photos()
     {
         await using var kiosk = await KioskTestApp.StartAsync(db, knowledge: false);
