@@ -11,7 +11,6 @@ public static class ListingJobsExtensions
     /// <summary>The import job; with <paramref name="schedule"/>, also recurring on the knowledge queue and once at start-up.</summary>
     public static IHostApplicationBuilder AddListingJobs(this IHostApplicationBuilder builder, bool schedule = true)
     {
-        var cron = builder.Configuration[$"{ListingsOptions.SectionName}:{nameof(ListingsOptions.ImportCron)}"] ?? new ListingsOptions().ImportCron;
         builder.Services.AddHttpClient<ListingImportJob>(client =>
         {
             client.Timeout = TimeSpan.FromSeconds(120);
@@ -19,7 +18,10 @@ public static class ListingJobsExtensions
         });
         if (!schedule)
             return builder;
-        builder.Services.AddRecurringJob<ListingImportJob>(ListingImportJob.JobId, JobQueues.Knowledge, cron, j => j.RunAsync(null, CancellationToken.None));
+        // The schedule is read when the host starts, from the final configuration (tests and hosts may override it late).
+        builder.Services.AddSingleton(sp => new RecurringJobDefinition(ListingImportJob.JobId, (manager, jobOptions) =>
+            manager.AddOrUpdate<ListingImportJob>(ListingImportJob.JobId, JobQueues.Knowledge, j => j.RunAsync(null, CancellationToken.None),
+                sp.GetRequiredService<IOptions<ListingsOptions>>().Value.ImportCron, jobOptions)));
         builder.Services.AddHostedService<ImportOnStart>();
         return builder;
     }
