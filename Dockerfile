@@ -33,7 +33,8 @@ ENV ASPNETCORE_URLS=http://0.0.0.0:8080 \
     Knowledge__Sources__0__Name=articles \
     Knowledge__Sources__0__Folder=/app/content/articles \
     Knowledge__SynonymsPath=/app/content/synonyms.txt \
-    Rules__Folder=/app/content/rules
+    Rules__Folder=/app/content/rules \
+    Listings__PhotosFolder=/app/content/listings/photos
 EXPOSE 8080
 USER app
 ENTRYPOINT ["dotnet", "FrontDesk.Bot.dll"]

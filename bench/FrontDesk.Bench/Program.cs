@@ -8,6 +8,8 @@ return args switch
     ["line", .. var rest] => await LineBench.RunAsync(rest),
     ["kiosk", .. var rest] => await KioskBench.RunAsync(rest),
     ["handoff", .. var rest] => await HandoffBench.RunAsync(rest),
+    ["listings", .. var rest] => await ListingsBench.RunAsync(rest),
+    ["eval-listings", .. var rest] => ListingsBench.Eval(rest),
     _ => Usage(),
 };
 

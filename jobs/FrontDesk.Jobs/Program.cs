@@ -1,6 +1,8 @@
 using FrontDesk.Jobs.Knowledge;
+using FrontDesk.Jobs.Listings;
 using FrontDesk.Knowledge.Database;
 using FrontDesk.Knowledge.Documents;
+using FrontDesk.Knowledge.Listings;
 
 namespace FrontDesk.Jobs;
 
@@ -14,6 +16,8 @@ public static class WorkerProgram
         builder.AddJobs(JobQueues.Knowledge);
         builder.AddKnowledge(search: false);
         builder.AddKnowledgeJobs();
+        builder.AddListings();
+        builder.AddListingJobs();
         builder.Build().Run();
     }
 }

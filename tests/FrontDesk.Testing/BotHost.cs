@@ -1,10 +1,12 @@
 using FrontDesk.Bot.Conversations;
 using FrontDesk.Bot.Flows;
 using FrontDesk.Bot.Flows.Guidance;
+using FrontDesk.Bot.Flows.Listings;
 using FrontDesk.Bot.Handoff;
 using FrontDesk.Bot.Registration;
 using FrontDesk.Knowledge.Database;
 using FrontDesk.Knowledge.Documents;
+using FrontDesk.Knowledge.Listings;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -48,6 +50,8 @@ public sealed class BotHost : IAsyncDisposable
         builder.AddFlows();
         builder.AddRegistration();
         builder.AddGuidance();
+        builder.AddListings();
+        builder.AddListingSearch();
         builder.AddHandoff();
         if (dispatcher)
             builder.AddTurnDispatcher();

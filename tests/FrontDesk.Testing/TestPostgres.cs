@@ -5,6 +5,7 @@ using FrontDesk.Bot.Kiosk;
 using FrontDesk.Jobs;
 using FrontDesk.Knowledge.Database;
 using FrontDesk.Knowledge.Documents;
+using FrontDesk.Knowledge.Listings;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -68,6 +69,7 @@ public static class TestPostgres
         builder.AddDatabase();
         builder.AddJobs();
         builder.AddKnowledge(search: false);
+        builder.AddListings();
         builder.AddConversations();
         builder.AddFlows();
         builder.AddLine();

@@ -139,7 +139,7 @@ public static class DirectLineMapper
         // Card text is Markdown to Web Chat: a single line break would join the lines, so each becomes a paragraph.
         if (text.Length > 0)
             content["text"] = EscapeMarkdown(text.ToString()).Replace("\n", "\n\n", StringComparison.Ordinal);
-        if (card.ImageUrl is not null && IsWebUrl(card.ImageUrl))
+        if (card.ImageUrl is not null && (IsWebUrl(card.ImageUrl) || IsHostedPath(card.ImageUrl)))
             content["images"] = new JsonArray(new JsonObject { ["url"] = card.ImageUrl, ["alt"] = card.Title });
         var buttons = card.Buttons.Where(b => b.Kind != CardActionKind.OpenUrl || IsWebUrl(b.Value)).Select(b => (JsonNode)Action(b)).ToArray();
         if (buttons.Length > 0)
@@ -170,6 +170,9 @@ public static class DirectLineMapper
             value["arg"] = argument;
         return value;
     }
+
+    /// <summary>A photo this host serves (/listings/photos/…): the kiosk page loads it from its own origin.</summary>
+    static bool IsHostedPath(string url) => url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.Contains('\\');
 
     static bool IsWebUrl(string url) => Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme is "https" or "http";
 

@@ -122,7 +122,7 @@ public sealed class LineRenderer
             ["type"] = "bubble",
             ["body"] = new JsonObject { ["type"] = "box", ["layout"] = "vertical", ["spacing"] = "sm", ["contents"] = body },
         };
-        if (card.ImageUrl is { } url && url.StartsWith("https://", StringComparison.Ordinal))
+        if (card.ImageUrl is { } url && IsLineImage(url))
             bubble["hero"] = new JsonObject { ["type"] = "image", ["url"] = url, ["size"] = "full", ["aspectMode"] = "cover", ["aspectRatio"] = "20:13" };
         var buttons = card.Buttons.Select(b => Action(b, ButtonLabelLength)).OfType<JsonObject>().ToList();
         if (buttons.Count > 0)
@@ -141,6 +141,11 @@ public sealed class LineRenderer
             };
         return bubble;
     }
+
+    /// <summary>LINE fetches images itself: only absolute https addresses of JPEG or PNG files (no SVG) can be shown.</summary>
+    static bool IsLineImage(string url) =>
+        url.StartsWith("https://", StringComparison.Ordinal) && url.Length <= 2000
+        && Uri.TryCreate(url, UriKind.Absolute, out var u) && !u.AbsolutePath.EndsWith(".svg", StringComparison.OrdinalIgnoreCase);
 
     static JsonObject FlexText(string text, string size, bool bold = false, string? color = null, int? flex = null)
     {

@@ -2,6 +2,9 @@ using System.Text;
 using FrontDesk.Bot.Conversations;
 using FrontDesk.Bot.Flows;
 using FrontDesk.Bot.Flows.Guidance;
+using FrontDesk.Bot.Flows.Listings;
+using FrontDesk.Jobs.Listings;
+using FrontDesk.Knowledge.Listings;
 using FrontDesk.Bot.Handoff;
 using FrontDesk.Jobs.Knowledge;
 using FrontDesk.Knowledge.Database;
@@ -28,6 +31,9 @@ public static class TerminalChat
         builder.AddConversations();
         builder.AddFlows();
         builder.AddGuidance();
+        builder.AddListings();
+        builder.AddListingJobs(schedule: false);
+        builder.AddListingSearch();
         builder.AddHandoff();
         var screen = new TerminalScreen(Console.Out);
         builder.Services.AddSingleton<IChannelSender>(screen);
@@ -48,6 +54,7 @@ public static class TerminalChat
         if (refresh.Failed > 0)
             Console.Error.WriteLine($"knowledge refresh: {refresh}");
         await host.Services.GetRequiredService<KnowledgeIndexUpdater>().RefreshAsync(ct);
+        await host.Services.GetRequiredService<ListingImportJob>().RunAsync(null, ct);
         var engine = host.Services.GetRequiredService<ConversationEngine>();
         var user = builder.Configuration["user"] ?? Environment.UserName;
         var address = new ConversationAddress("terminal", user);

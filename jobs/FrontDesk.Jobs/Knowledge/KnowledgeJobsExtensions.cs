@@ -16,7 +16,6 @@ public static class KnowledgeJobsExtensions
     public static IHostApplicationBuilder AddKnowledgeJobs(this IHostApplicationBuilder builder, bool schedule = true)
     {
         builder.AddRules();
-        var cron = builder.Configuration[$"{KnowledgeOptions.SectionName}:{nameof(KnowledgeOptions.RefreshCron)}"] ?? new KnowledgeOptions().RefreshCron;
         builder.Services.AddHttpClient<KnowledgeRefreshJob>(client =>
         {
             client.Timeout = TimeSpan.FromSeconds(60);
@@ -24,7 +23,10 @@ public static class KnowledgeJobsExtensions
         });
         if (!schedule)
             return builder;
-        builder.Services.AddRecurringJob<KnowledgeRefreshJob>(KnowledgeRefreshJob.JobId, JobQueues.Knowledge, cron, j => j.RunAsync(null, CancellationToken.None));
+        // The schedule is read when the host starts, from the final configuration (tests and hosts may override it late).
+        builder.Services.AddSingleton(sp => new RecurringJobDefinition(KnowledgeRefreshJob.JobId, (manager, jobOptions) =>
+            manager.AddOrUpdate<KnowledgeRefreshJob>(KnowledgeRefreshJob.JobId, JobQueues.Knowledge, j => j.RunAsync(null, CancellationToken.None),
+                sp.GetRequiredService<IOptions<KnowledgeOptions>>().Value.RefreshCron, jobOptions)));
         builder.Services.AddHostedService<RefreshOnStart>();
         return builder;
     }

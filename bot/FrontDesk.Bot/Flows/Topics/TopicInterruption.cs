@@ -26,9 +26,9 @@ public sealed class TopicInterruption(MainMenu menu) : Interruption
             [new("移住支援金はいくらもらえますか？", "How much is the relocation grant?"), new("二地域居住の支援制度を教えてください", "What support is there for dual residence?")],
             (new("支援制度をさがす", "Find support"), SupportFinderFlow.FlowName)),
         ["akiya"] = new(
-            new("空き家バンクは、市町村が地域の空き家の情報を集めて紹介する仕組みです。探し方や利用の流れなど、知りたいことを入力してください。",
-                "Vacant-house banks (空き家バンク) are lists of empty homes that municipalities publish. Please type what you would like to know."),
-            [new("空き家バンクってどんな仕組み？", "How does the vacant-house bank work?")]),
+            new("空き家バンクは、市町村が地域の空き家の情報を集めて紹介する仕組みです。物件を探すなら、地域や予算などの希望をそのまま入力してください（例: 「長野で月5万円以下の賃貸」）。仕組みや利用の流れについての質問にもお答えします。",
+                "Vacant-house banks (空き家バンク) are lists of empty homes that municipalities publish. To search listings, type what you are looking for (for example \"rent a house in Nagano under 50,000 yen\"). I can also explain how the banks work."),
+            [new("空き家バンクの物件を探したい", "Search vacant-house listings"), new("長野で月5万円以下の賃貸", "rent a house in Nagano under 50,000 yen"), new("空き家バンクってどんな仕組み？", "How does the vacant-house bank work?")]),
         ["school"] = new(
             new("お子さんの学校や保育についてご案内します。二地域居住中の通学（区域外就学など）や、保育園の一時利用などについて、「学校・保育の案内を始める」でいくつかの質問に答えると、当てはまりそうな制度をご案内します。知りたいことを、そのまま入力することもできます。",
                 "Here is help with schools and childcare, such as schooling while living in two places or short childcare stays. \"Start the school guide\" asks a few questions and lists what may fit; you can also just type your question."),
