@@ -21,4 +21,11 @@ public sealed class ConversationOptions
     /// <summary>Re-runs of a turn whose state was changed by someone else meanwhile.</summary>
     [Range(1, 20)]
     public int MaxTurnAttempts { get; set; } = 5;
+
+    /// <summary>
+    /// Conversations the background dispatcher processes at once. Turns are CPU-bound: more than a few per core only
+    /// adds contention and starves the webhook's acknowledgement (see LINE-NOTES.md for the measurements).
+    /// </summary>
+    [Range(1, 512)]
+    public int MaxConcurrentTurns { get; set; } = Environment.ProcessorCount * 4;
 }

@@ -18,12 +18,11 @@ public sealed partial class TurnDispatcher(
     IOptions<ConversationOptions> options,
     ILogger<TurnDispatcher> logger) : BackgroundService
 {
-    const int MaxConcurrentDrains = 64;
     static readonly TimeSpan SweepGrace = TimeSpan.FromSeconds(2);
 
     readonly Channel<ConversationAddress> queue = Channel.CreateUnbounded<ConversationAddress>();
     readonly Dictionary<string, DrainState> drains = [];
-    readonly SemaphoreSlim slots = new(MaxConcurrentDrains);
+    readonly SemaphoreSlim slots = new(options.Value.MaxConcurrentTurns);
 
     /// <summary>Accepts the activity durably and schedules its processing; returns once it is recorded.</summary>
     public async Task<long> PostAsync(ConversationAddress address, Activity activity, CancellationToken ct)
