@@ -2,15 +2,21 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Npgsql;
+using FrontDesk.Bot.Registration;
 using NpgsqlTypes;
 
 namespace FrontDesk.Bot.Kiosk;
 
 public sealed record KioskConversation(string Id, string Device, DateTimeOffset? StartedAt, DateTimeOffset? EndedAt, int LastSeq);
 
-/// <summary>Kiosk conversations and their activity logs in the kiosk schema; the watermark is the sequence number.</summary>
-public sealed class KioskConversations(NpgsqlDataSource db, TimeProvider time)
+/// <summary>
+/// Kiosk conversations and their activity logs in the kiosk schema; the watermark is the sequence number. With the
+/// personal-data keys configured every activity is stored sealed, as a visitor may type a registration into it.
+/// </summary>
+public sealed class KioskConversations(NpgsqlDataSource db, FieldCipher cipher, TimeProvider time)
 {
+    const string Purpose = "kiosk.activity";
+
     public const int PageSize = 100;
     readonly ConcurrentDictionary<string, TaskCompletionSource> waiters = new(StringComparer.Ordinal);
 
@@ -73,32 +79,55 @@ public sealed class KioskConversations(NpgsqlDataSource db, TimeProvider time)
     {
         if (activities.Count == 0)
             return [];
-        await using var cmd = db.CreateCommand("""
-            with c as (
-                update kiosk.conversations set last_seq = last_seq + cardinality($2::jsonb[])
-                where id = $1 and ended_at is null
-                returning last_seq - cardinality($2::jsonb[]) as base)
-            insert into kiosk.activities (conversation_id, seq, activity, created_at)
-            select $1, c.base + t.n,
-                   t.a || jsonb_build_object('id', $1 || '|' || lpad((c.base + t.n)::text, 7, '0')),
-                   $3
-            from c, unnest($2::jsonb[]) with ordinality as t(a, n)
-            order by t.n
-            returning seq
-            """);
-        cmd.Parameters.Add(new() { Value = id });
-        cmd.Parameters.Add(new() { Value = activities.Select(a => a.ToJsonString()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
-        cmd.Parameters.Add(new() { Value = time.GetUtcNow() });
-        var ids = new List<string>(activities.Count);
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
-            while (await reader.ReadAsync(ct))
-                ids.Add(ActivityId(id, reader.GetInt32(0)));
-        ids.Sort(StringComparer.Ordinal);
+        await using var conn = await db.OpenConnectionAsync(ct);
+        // The row lock taken by the update is held to the commit, so a reader never sees a later append's rows
+        // before an earlier one's: the watermark cannot skip an activity.
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        int first;
+        await using (var reserve = new NpgsqlCommand("""
+            update kiosk.conversations set last_seq = last_seq + $2 where id = $1 and ended_at is null returning last_seq - $2 + 1
+            """, conn, tx))
+        {
+            reserve.Parameters.Add(new() { Value = id });
+            reserve.Parameters.Add(new() { Value = activities.Count });
+            if (await reserve.ExecuteScalarAsync(ct) is not int next)
+                return [];
+            first = next;
+        }
+        var seqs = Enumerable.Range(first, activities.Count).ToArray();
+        var json = activities.Select((a, i) =>
+        {
+            var copy = (JsonObject)a.DeepClone();
+            copy["id"] = ActivityId(id, seqs[i]);
+            return copy.ToJsonString();
+        }).ToArray();
+        var sealedValues = cipher.Enabled ? json.Select(j => cipher.Seal(Purpose, j)).ToArray() : null;
+        await using (var insert = new NpgsqlCommand("""
+            insert into kiosk.activities (conversation_id, seq, activity, key_id, sealed, created_at)
+            select $1, t.seq, t.activity, t.key_id, t.sealed, $6
+            from unnest($2::int[], $3::jsonb[], $4::text[], $5::bytea[]) as t(seq, activity, key_id, sealed)
+            """, conn, tx))
+        {
+            insert.Parameters.Add(new() { Value = id });
+            insert.Parameters.Add(new() { Value = seqs, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+            insert.Parameters.Add(new() { Value = sealedValues is null ? json : new string?[json.Length], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+            insert.Parameters.Add(new() { Value = sealedValues?.Select(v => v.KeyId).ToArray() ?? new string?[json.Length], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            insert.Parameters.Add(new() { Value = sealedValues?.Select(v => v.Data).ToArray() ?? new byte[]?[json.Length], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+            insert.Parameters.Add(new() { Value = time.GetUtcNow() });
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+        var ids = seqs.Select(seq => ActivityId(id, seq)).ToList();
         Signal(id);
         return ids;
     }
 
     public static string ActivityId(string conversationId, int seq) => $"{conversationId}|{seq:D7}";
+
+    /// <summary>The activity's JSON from the plain column at <paramref name="column"/> or, sealed, from the two after it.</summary>
+    string Read(NpgsqlDataReader reader, int column) => reader.IsDBNull(column)
+        ? cipher.Open(Purpose, new Sealed(reader.GetString(column + 1), reader.GetFieldValue<byte[]>(column + 2)))
+        : reader.GetString(column);
 
     public enum LogState { Open, Ended, Missing }
 
@@ -106,10 +135,10 @@ public sealed class KioskConversations(NpgsqlDataSource db, TimeProvider time)
     public async Task<(LogState State, List<string> Activities, int Watermark)> PollAsync(string id, int watermark, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
-            select c.ended_at is not null, a.seq, a.activity::text
+            select c.ended_at is not null, a.seq, a.activity::text, a.key_id, a.sealed
             from kiosk.conversations c
             left join lateral (
-                select seq, activity from kiosk.activities
+                select seq, activity, key_id, sealed from kiosk.activities
                 where conversation_id = c.id and seq > $2 order by seq limit $3) a on c.ended_at is null
             where c.id = $1
             order by a.seq
@@ -127,7 +156,7 @@ public sealed class KioskConversations(NpgsqlDataSource db, TimeProvider time)
             if (reader.IsDBNull(1))
                 continue;
             last = reader.GetInt32(1);
-            list.Add(reader.GetString(2));
+            list.Add(Read(reader, 2));
         }
         return (state, list, last);
     }
@@ -136,7 +165,7 @@ public sealed class KioskConversations(NpgsqlDataSource db, TimeProvider time)
     public async Task<(List<string> Activities, int Watermark)> ReadAsync(string id, int watermark, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
-            select seq, activity::text from kiosk.activities
+            select seq, activity::text, key_id, sealed from kiosk.activities
             where conversation_id = $1 and seq > $2 order by seq limit $3
             """);
         cmd.Parameters.Add(new() { Value = id });
@@ -148,7 +177,7 @@ public sealed class KioskConversations(NpgsqlDataSource db, TimeProvider time)
         while (await reader.ReadAsync(ct))
         {
             last = reader.GetInt32(0);
-            list.Add(reader.GetString(1));
+            list.Add(Read(reader, 1));
         }
         return (list, last);
     }

@@ -1,3 +1,5 @@
+using FrontDesk.Bot.Registration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using FrontDesk.Bot.Conversations;
 using FrontDesk.Jobs;
 using FrontDesk.Knowledge.Database;
@@ -18,6 +20,8 @@ public static partial class KioskExtensions
         services.AddSchema("kiosk", typeof(KioskExtensions).Assembly, "FrontDesk.Bot.Kiosk.Migrations");
         services.AddSingleton<KioskTokens>();
         services.AddSingleton<KioskDevices>();
+        // Activities are sealed with the personal-data keys (Registration__Keys) when they are configured.
+        services.TryAddSingleton<FieldCipher>();
         services.AddSingleton<KioskConversations>();
         services.AddSingleton<DeviceRateLimiter>();
         services.AddSingleton<ContinuationCodes>();

@@ -51,6 +51,13 @@ public sealed class KioskRegistrationTests(TestDatabase db) : IClassFixture<Test
             await PressAsync(page, "選び終えた", "この内容で登録してよろしいですか");
             await Expect(Chat(page)).ToContainTextAsync("・住所: 東京都新宿区西新宿");
             await ScreenshotAsync(page, "kiosk-registration-summary");
+            // Mid-form the screen's activity log holds the answers, sealed: nothing of them in plain text.
+            var midForm = (await page.Locator(".webchat").GetAttributeAsync("data-conversation"))!;
+            Assert.True(await db.ScalarAsync<long>("select count(*) from kiosk.activities where conversation_id = @id and sealed is not null", ("id", midForm)) > 10);
+            Assert.Equal(0, await db.ScalarAsync<long>("""
+                select count(*) from kiosk.activities
+                where conversation_id = @id and (activity is not null or position(convert_to('小林', 'UTF8') in sealed) > 0 or position(convert_to('mio.kobayashi', 'UTF8') in sealed) > 0)
+                """, ("id", midForm)));
 
             await PressAsync(page, "登録する", "登録番号は FR-");
             await ScreenshotAsync(page, "kiosk-registration-number");
