@@ -1,3 +1,4 @@
+using FrontDesk.Bot.Registration;
 using FrontDesk.Bot.Staff;
 using Npgsql;
 
@@ -7,9 +8,14 @@ public sealed record StaffNote(DateTimeOffset At, string Login, string Text);
 
 public sealed record CannedResponse(long Id, string Title, string Body);
 
-/// <summary>Internal notes on a conversation (staff only, never sent to the user) and the canned replies admins maintain.</summary>
-public sealed class ConsoleNotes(NpgsqlDataSource db, StaffAccounts accounts, TimeProvider time)
+/// <summary>
+/// Internal notes on a conversation (staff only, never sent to the user; sealed with the personal-data keys when they
+/// are configured) and the canned replies admins maintain.
+/// </summary>
+public sealed class ConsoleNotes(NpgsqlDataSource db, FieldCipher cipher, StaffAccounts accounts, TimeProvider time)
 {
+    const string NotePurpose = "handoff.note";
+
     public const int MaxNoteLength = 2000;
     public const int MaxTitleLength = 100;
 
@@ -21,12 +27,15 @@ public sealed class ConsoleNotes(NpgsqlDataSource db, StaffAccounts accounts, Ti
         if (note.Length > MaxNoteLength)
             return new(false, $"メモが長すぎます（{note.Length:N0}文字）。{MaxNoteLength:N0}文字以内にしてください。");
         await using var cmd = db.CreateCommand("""
-            insert into handoff.notes (conversation_key, login, text, created_at)
-            select @key, @login, @text, @now where exists (select from conversation.conversations where key = @key)
+            insert into handoff.notes (conversation_key, login, text, key_id, sealed, created_at)
+            select @key, @login, @text, @keyId, @sealed, @now where exists (select from conversation.conversations where key = @key)
             """);
+        var sealedNote = cipher.Enabled ? cipher.Seal(NotePurpose, note) : null;
         cmd.Parameters.AddWithValue("key", key);
         cmd.Parameters.AddWithValue("login", login);
-        cmd.Parameters.AddWithValue("text", note);
+        cmd.Parameters.Add(new NpgsqlParameter("text", NpgsqlTypes.NpgsqlDbType.Text) { Value = sealedNote is null ? note : DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter("keyId", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)sealedNote?.KeyId ?? DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter("sealed", NpgsqlTypes.NpgsqlDbType.Bytea) { Value = (object?)sealedNote?.Data ?? DBNull.Value });
         cmd.Parameters.AddWithValue("now", time.GetUtcNow());
         if (await cmd.ExecuteNonQueryAsync(ct) == 0)
             return new(false, "会話が見つかりません。");
@@ -36,13 +45,27 @@ public sealed class ConsoleNotes(NpgsqlDataSource db, StaffAccounts accounts, Ti
 
     public async Task<List<StaffNote>> NotesAsync(string key, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("select created_at, login, text from handoff.notes where conversation_key = @key order by id");
+        await using var cmd = db.CreateCommand("select created_at, login, text, key_id, sealed from handoff.notes where conversation_key = @key order by id");
         cmd.Parameters.AddWithValue("key", key);
         var notes = new List<StaffNote>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
-            notes.Add(new StaffNote(reader.GetFieldValue<DateTimeOffset>(0), reader.GetString(1), reader.GetString(2)));
+            notes.Add(new StaffNote(reader.GetFieldValue<DateTimeOffset>(0), reader.GetString(1), reader.IsDBNull(2)
+                ? OpenNote(reader.GetString(3), reader.GetFieldValue<byte[]>(4))
+                : reader.GetString(2)));
         return notes;
+    }
+
+    string OpenNote(string keyId, byte[] data)
+    {
+        try
+        {
+            return cipher.Open(NotePurpose, new Sealed(keyId, data));
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return $"（鍵 {keyId} が設定にないため表示できません）";
+        }
     }
 
     public async Task<List<CannedResponse>> CannedAsync(CancellationToken ct)

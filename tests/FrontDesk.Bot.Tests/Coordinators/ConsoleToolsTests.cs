@@ -1,6 +1,7 @@
 using System.Net;
 using FrontDesk.Bot.Conversations;
 using FrontDesk.Bot.Staff;
+using FrontDesk.Bot.Tests.Registration;
 using FrontDesk.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -15,7 +16,8 @@ public sealed class ConsoleToolsTests(TestDatabase db) : IClassFixture<TestDatab
 
     public async Task InitializeAsync()
     {
-        app = new FrontDeskWebApp(db.ConnectionString, environment: "Production", services: s => s.AddSingleton<IChannelSender>(sender));
+        app = new FrontDeskWebApp(db.ConnectionString, environment: "Production", settings: RegistrationKeys.Settings(),
+            services: s => s.AddSingleton<IChannelSender>(sender));
         foreach (var (login, role) in new[] { ("ito", "coordinator"), ("watanabe", "coordinator"), ("chief", "admin") })
         {
             if (await db.ScalarAsync<long>("select count(*) from staff.accounts where login = @l", ("l", login)) == 0)
@@ -110,6 +112,10 @@ public sealed class ConsoleToolsTests(TestDatabase db) : IClassFixture<TestDatab
         Assert.DoesNotContain(sender.TextsTo("note-visitor"), t => t.Contains("見学済み"));
         Assert.Equal(2, await db.ScalarAsync<long>("select count(*) from staff.audit where action = 'note' and target = @k", ("k", visitor.Key)));
         Assert.Equal(0, await db.ScalarAsync<long>("select count(*) from staff.audit where detail like '%見学済み%'"));
+        // Sealed at rest with the personal-data keys.
+        Assert.Equal(2, await db.ScalarAsync<long>("select count(*) from handoff.notes where conversation_key = @k and text is null and sealed is not null", ("k", visitor.Key)));
+        Assert.Equal(0, await db.ScalarAsync<long>(
+            "select count(*) from handoff.notes where position(convert_to('見学済み', 'UTF8') in sealed) > 0 or position(convert_to('渡辺', 'UTF8') in sealed) > 0"));
     }
 
     [Fact]
