@@ -29,9 +29,12 @@ public sealed partial class ConversationEngine(
         var clean = InputSanitizer.Clean(activity, options.Value.MaxInputLength);
         if (clean.Timestamp == default)
             clean = clean with { Timestamp = time.GetUtcNow() };
+        // Accepts for one conversation take turns (a transaction lock apart from the drain's), so ids are handed out
+        // and committed in the same order and a drain never runs a later message before an earlier one commits.
         await using var cmd = db.CreateCommand("""
+            with turn as (select pg_advisory_xact_lock(hashtextextended(@key, 1)))
             insert into conversation.inbound (conversation_key, activity, received_at)
-            values (@key, @activity, @now) returning id
+            select @key, @activity, @now from turn returning id
             """);
         cmd.Parameters.AddWithValue("key", address.Key);
         cmd.Parameters.Add(new NpgsqlParameter("activity", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(clean, Json) });

@@ -110,9 +110,13 @@ public sealed partial class LineInbox(
         var activities = engine.ToInboundJson(candidates.Select(e => e.Activity!).ToList());
         await using var batch = db.CreateBatch();
         batch.BatchCommands.Add(new("""
-            with fresh as (
+            with turns as (
+                -- As in ConversationEngine.AcceptAsync: a conversation's inbound ids are handed out and committed in
+                -- order. Locks are taken in key order, so two writes never wait on each other in a circle.
+                select count(pg_advisory_xact_lock(hashtextextended(k, 1))) from (select distinct k from unnest($9::text[]) as k order by k) keys),
+            fresh as (
                 insert into line.inbox (webhook_event_id, event_type, mode, is_redelivery, outcome, event_at, received_at)
-                select t.*, $7 from unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $5::text[], $6::timestamptz[]) as t
+                select t.*, $7 from unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $5::text[], $6::timestamptz[]) as t, turns
                 on conflict (webhook_event_id) do nothing
                 returning webhook_event_id),
             queued as (

@@ -1,6 +1,8 @@
+using FrontDesk.Bot.Registration;
 using FrontDesk.FakeLine;
 using FrontDesk.Testing;
 using FrontDesk.Testing.FakeLine;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FrontDesk.Bot.Tests.Registration;
 
@@ -96,5 +98,85 @@ public sealed class RegistrationLineTests(TestDatabase db) : IClassFixture<TestD
         Assert.Contains("・地域との関わり: ボランティア、副業", (await bot.TextsToAsync(user, seen))[^1]);
         Assert.Contains("登録内容を変更しました", await Say("はい"));
         Assert.Empty(bot.Line.InvalidCalls);
+    }
+
+    [Fact]
+    public async Task On_LINE_every_invalid_answer_is_asked_again_a_field_is_edited_and_a_second_form_is_cancelled()
+    {
+        await using var bot = await LineBot.StartAsync(db.ConnectionString, settings: RegistrationKeys.Settings());
+        var user = LineEvents.NewUserId();
+        var seen = 0;
+        // Sends the text and waits for the reply that contains the marker; returns everything the bot sent since.
+        async Task<string> Say(string text, string marker)
+        {
+            await bot.SendAsync(bot.Events.Text(user, text));
+            string reply = "";
+            await Eventually.TrueAsync(() =>
+            {
+                var texts = bot.Line.TextsTo(user);
+                reply = string.Join("\n", texts.Skip(seen));
+                if (!reply.Contains(marker, StringComparison.Ordinal))
+                    return false;
+                seen = texts.Count;
+                return true;
+            }, $"a reply containing {marker} after {text}");
+            return reply;
+        }
+        // A wrong answer: the reason, then the same question again.
+        async Task Wrong(string text, string reason, string question)
+        {
+            var reply = await Say(text, question);
+            Assert.Contains(reason, reply);
+        }
+
+        await Say("ふるさと住民登録をする", "同意する");
+        await Say("同意する", "（1/11）");
+        await Wrong("😀つばき", "絵文字", "（1/11）");
+        await Wrong("<script>alert(1)</script>", "記号", "（1/11）");
+        await Wrong(new string('あ', 1000), "40文字以内", "（1/11）");
+        await Say("森 遥", "（2/11）");
+        await Wrong("Haruka", "ひらがなかカタカナ", "（2/11）");
+        await Say("もり はるか", "（3/11）");
+        await Wrong("080-7777-1234", "電話番号のようです", "（3/11）");
+        await Wrong("haruka@", "メールアドレスの形", "（3/11）");
+        await Say("haruka.mori@example.net", "（4/11）");
+        await Wrong("12345", "桁数", "（4/11）");
+        await Wrong("でんわ", "数字で", "（4/11）");
+        await Say("なし", "（5/11）");
+        await Wrong("39008", "7桁", "（5/11）");
+        await Say("100-0000", "一部だけ");
+        await Wrong(new string('あ', 1000), "80文字以内", "住所");
+        await Say("東京都千代田区霞が関", "（7/11）");
+        await Wrong("1850", "範囲外", "（7/11）");
+        await Wrong("むかし", "昭和60年", "（7/11）");
+        await Say("答えない", "（8/11）");
+        await Wrong("選び終えた", "1つ以上", "（8/11）");
+        await Say("観光", "（9/11）");
+        await Wrong("松本市、上田市、飯田市、諏訪市", "3つまで", "（9/11）");
+        await Say("松本市", "（10/11）");
+        await Wrong("どちらでも", "プレミアム登録", "（10/11）");
+        await Say("ベーシック", "（11/11）");
+        await Say("不要", "この内容で登録してよろしいですか");
+
+        // Edit one field from the summary, then register.
+        await Say("修正する", "どの項目を直しますか");
+        await Say("お名前", "（1/11）");
+        var summary = await Say("森 はるか", "この内容で登録してよろしいですか");
+        Assert.Contains("・お名前: 森 はるか", summary);
+        Assert.Matches(@"登録番号は FR-\d{4}-\d{6}", await Say("登録する", "登録番号"));
+
+        // Another person cancels halfway: nothing of them is kept.
+        var other = LineEvents.NewUserId();
+        await bot.SendAsync(bot.Events.Text(other, "ふるさと住民登録をする"));
+        await bot.SendAsync(bot.Events.Text(other, "同意する"));
+        await bot.SendAsync(bot.Events.Text(other, "石田 蓮"));
+        await bot.SendAsync(bot.Events.Text(other, "やめる"));
+        await Eventually.TrueAsync(() => bot.Line.TextsTo(other).Any(t => t.Contains("中止しました", StringComparison.Ordinal)), "the cancel is confirmed");
+        var store = bot.App.Services.GetRequiredService<RegistrationStore>();
+        var owner = store.OwnerIndex("line:" + other);
+        Assert.Null(await store.DraftAsync(owner, CancellationToken.None));
+        Assert.Null(await store.ByOwnerAsync(owner, CancellationToken.None));
+        Assert.Empty(bot.Line.InvalidCalls);
+        Assert.Equal(0, await db.ScalarAsync<long>("select count(*) from conversation.transcript where activity::text like '%石田%' or activity::text like '%haruka%'"));
     }
 }
