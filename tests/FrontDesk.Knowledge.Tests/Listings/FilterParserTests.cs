@@ -90,6 +90,7 @@ public sealed class FilterParserTests
     [InlineData("富良野で古民家", "北海道", "富良野市")]
     [InlineData("ふらので古民家", "北海道", "富良野市")]
     [InlineData("世田谷区の賃貸", "東京都", "世田谷区")]
+    [InlineData("札幌市北区で賃貸", "北海道", "札幌市")]
     [InlineData("神戸で購入", "兵庫県", "神戸市")]
     [InlineData("松本市で賃貸の一戸建て", "長野県", "松本市")]
     [InlineData("長野で古民家", "長野県", null)]

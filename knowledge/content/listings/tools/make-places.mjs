@@ -37,6 +37,7 @@ for (const f of fs.readdirSync(dataDir).filter(f => /^\d+\.json$/.test(f)).sort(
 // 2. Strip 郡 (and the island prefix of Tokyo's island villages); fold designated-city wards into their city.
 const munis = new Map();
 const wardKana = new Map();
+const wardNames = new Map(); // 札幌市北区 is read as 札幌市 in one piece, not as 札幌市 and Tokyo's 北区
 for (const { pref, name, kana } of raw.values()) {
   let n = name, k = kana;
   const gun = /^(.+?郡)(.+[町村])$/.exec(n);
@@ -51,6 +52,7 @@ for (const { pref, name, kana } of raw.values()) {
   if (ward) {
     const key = `${pref}\t${ward[1]}`;
     (wardKana.get(key) ?? wardKana.set(key, []).get(key)).push(k);
+    (wardNames.get(key) ?? wardNames.set(key, []).get(key)).push(n);
     continue;
   }
   munis.set(`${pref}\t${n}`, { pref, name: n, kana: k });
@@ -96,7 +98,7 @@ for (const { pref, name, kana } of munis.values()) {
   const short = name.slice(0, -1);
   const sk = (suffixKana[suffix] ?? []).find(s => kana.endsWith(s) && kana.length > s.length);
   const shortKana = sk ? kana.slice(0, -sk.length) : '';
-  const forms = [];
+  const forms = [...(wardNames.get(`${pref}\t${name}`) ?? [])];
   if (short.length >= 2 && !prefForms.has(short) && (big || !bigShorts.has(short)) && !stopForms.has(short) && !/^[ぁ-ゟ]+$/.test(short)) forms.push(short);
   if (kana.length >= 3 && kana !== name) forms.push(kana);
   if (shortKana.length >= 3 && !prefForms.has(shortKana) && !stopForms.has(shortKana) && (big || !bigShorts.has(shortKana)) && shortKana !== name) forms.push(shortKana);
@@ -109,7 +111,7 @@ for (const { pref, name, kana } of munis.values()) {
 const header = [
   `${marker} by tools/make-places.mjs: ${out.length} municipalities from Japan Post's postal-code data (KEN_ALL,`,
   '# https://www.post.japanpost.jp/zipcode/, no copyright claimed by Japan Post) as shipped in the npm package jquery-jpostal-ja (MIT).',
-  '# Designated cities are listed as the city, without their wards. Do not edit below: change the script or add a row above.',
+  '# Designated cities are listed as the city; their wards (札幌市北区) are read as the city. Do not edit below: change the script or add a row above.',
 ];
 fs.writeFileSync(tsv, [...hand, ...header, ...out, ''].join('\n'));
 console.log(`${out.length} generated rows, ${munis.size} municipalities`);
