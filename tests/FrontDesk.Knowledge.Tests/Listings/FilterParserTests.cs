@@ -68,7 +68,7 @@ public sealed class FilterParserTests
     [InlineData("賃貸か購入で", FilterProblemKind.Contradiction)]
     [InlineData("購入で月5万円", FilterProblemKind.Contradiction)]
     [InlineData("伊達市で", FilterProblemKind.AmbiguousPlace)]
-    [InlineData("富良野市の賃貸", FilterProblemKind.UnknownPlace)]
+    [InlineData("上九一色村の賃貸", FilterProblemKind.UnknownPlace)]
     [InlineData("ニセコか札幌", FilterProblemKind.TwoPlaces)]
     public void Absurd_budgets_contradictions_and_unclear_places_are_problems_not_guesses(string text, FilterProblemKind kind)
     {
@@ -83,6 +83,34 @@ public sealed class FilterParserTests
         var ambiguous = parser.Parse("伊達市の家").Problems.Single();
         Assert.Equal(["北海道", "福島県"], ambiguous.Options!.Select(p => p.Prefecture).Order());
         Assert.Equal("北海道", F("北海道の伊達市").Prefecture);
+    }
+
+    [Theory]
+    [InlineData("富良野市で賃貸", "北海道", "富良野市")]
+    [InlineData("富良野で古民家", "北海道", "富良野市")]
+    [InlineData("ふらので古民家", "北海道", "富良野市")]
+    [InlineData("世田谷区の賃貸", "東京都", "世田谷区")]
+    [InlineData("札幌市北区で賃貸", "北海道", "札幌市")]
+    [InlineData("神戸で購入", "兵庫県", "神戸市")]
+    [InlineData("松本市で賃貸の一戸建て", "長野県", "松本市")]
+    [InlineData("長野で古民家", "長野県", null)]
+    [InlineData("長野市で古民家", "長野県", "長野市")]
+    public void Any_municipality_is_read_by_name_short_name_or_reading_and_a_prefecture_name_stays_the_prefecture(string text, string prefecture, string? municipality)
+    {
+        var f = F(text);
+        Assert.Equal(prefecture, f.Prefecture);
+        Assert.Equal(municipality, f.Municipality);
+    }
+
+    [Fact]
+    public void A_name_several_municipalities_share_asks_which_one()
+    {
+        var city = parser.Parse("府中市の家").Problems.Single();
+        Assert.Equal(FilterProblemKind.AmbiguousPlace, city.Kind);
+        Assert.Equal(["広島県", "東京都"], city.Options!.Select(p => p.Prefecture).Order());
+        var shortName = parser.Parse("府中で賃貸").Problems.Single();
+        Assert.Equal(["府中市", "府中市", "府中町"], shortName.Options!.Select(p => p.Municipality!).Order());
+        Assert.Equal("東京都", F("東京の府中市").Prefecture);
     }
 
     [Theory]

@@ -147,7 +147,7 @@ public sealed class ListingSearchFlowTests(TestDatabase db) : IClassFixture<Test
     }
 
     [Theory]
-    [InlineData("富良野市で賃貸", "「富良野市」は、この検索で使える地名に見つかりませんでした")]
+    [InlineData("上九一色村で賃貸", "「上九一色村」は、この検索で使える地名に見つかりませんでした")]
     [InlineData("伊達市の空き家を探したい", "「伊達市」は北海道と福島県にあります")]
     [InlineData("0円の家", "0円の物件はお探しできません")]
     [InlineData("予算100億円で古民家", "「100億円」は予算として現実的でないようです")]
