@@ -24,7 +24,8 @@ public static class TerminalChat
         Console.OutputEncoding = Encoding.UTF8;
 
         var builder = Host.CreateApplicationBuilder(args);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // Only problems between the chat lines: this rule comes after appsettings.json's, so it wins.
+        builder.Logging.AddFilter(null, LogLevel.Warning);
         builder.AddDatabase();
         builder.AddKnowledge();
         builder.AddKnowledgeJobs(schedule: false);

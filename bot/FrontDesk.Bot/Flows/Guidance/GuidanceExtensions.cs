@@ -1,4 +1,5 @@
 using FrontDesk.Bot.Conversations;
+using FrontDesk.Bot.Flows.Menu;
 using FrontDesk.Bot.Flows.Questions;
 using FrontDesk.Knowledge.Rules;
 
@@ -18,6 +19,10 @@ public static class GuidanceExtensions
         services.AddSingleton<TextIntent, GuidanceStartIntent>();
         services.AddSingleton<Interruption, GuidanceHandoff>();
         services.AddSingleton<AnswerFollowUp, GuidanceFollowUp>();
+        services.AddSingleton(new MenuEntry(25, new("支援制度さがし", "Support finder"),
+            new("いくつかの質問から使えそうな支援制度を探します", "A few questions to find support that may fit"), Commands.StartFlow, SupportFinderFlow.FlowName));
+        services.AddSingleton(new MenuEntry(30, new("学校・保育の案内", "School and childcare guide"),
+            new("お子さんの通学や保育の仕組みをご案内します", "Schooling and childcare options for your child"), Commands.StartFlow, SchoolGuideFlow.FlowName));
         return builder;
     }
 }
