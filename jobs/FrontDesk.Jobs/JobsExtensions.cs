@@ -51,6 +51,12 @@ public static class JobsExtensions
     public static IServiceCollection AddRecurringJob<TJob>(this IServiceCollection services, string id, string queue, string cron, Expression<Func<TJob, Task>> call)
         => services.AddSingleton(new RecurringJobDefinition(id, (manager, options) => manager.AddOrUpdate(id, queue, call, cron, options)));
 
+    /// <summary>A recurring job whose schedule is an option: read when the host starts, from the final configuration.</summary>
+    public static IServiceCollection AddRecurringJob<TJob, TOptions>(this IServiceCollection services, string id, string queue,
+        Func<TOptions, string> cron, Expression<Func<TJob, Task>> call) where TOptions : class
+        => services.AddSingleton(sp => new RecurringJobDefinition(id, (manager, options) =>
+            manager.AddOrUpdate(id, queue, call, cron(sp.GetRequiredService<IOptions<TOptions>>().Value), options)));
+
     sealed class RecurringJobsSetup(IEnumerable<RecurringJobDefinition> definitions, IRecurringJobManager manager) : IHostedService
     {
         public Task StartAsync(CancellationToken ct)

@@ -23,10 +23,7 @@ public static class KnowledgeJobsExtensions
         });
         if (!schedule)
             return builder;
-        // The schedule is read when the host starts, from the final configuration (tests and hosts may override it late).
-        builder.Services.AddSingleton(sp => new RecurringJobDefinition(KnowledgeRefreshJob.JobId, (manager, jobOptions) =>
-            manager.AddOrUpdate<KnowledgeRefreshJob>(KnowledgeRefreshJob.JobId, JobQueues.Knowledge, j => j.RunAsync(null, CancellationToken.None),
-                sp.GetRequiredService<IOptions<KnowledgeOptions>>().Value.RefreshCron, jobOptions)));
+        builder.Services.AddRecurringJob<KnowledgeRefreshJob, KnowledgeOptions>(KnowledgeRefreshJob.JobId, JobQueues.Knowledge, o => o.RefreshCron, j => j.RunAsync(null, CancellationToken.None));
         builder.Services.AddHostedService<RefreshOnStart>();
         return builder;
     }

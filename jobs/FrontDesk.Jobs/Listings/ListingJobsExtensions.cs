@@ -18,10 +18,7 @@ public static class ListingJobsExtensions
         });
         if (!schedule)
             return builder;
-        // The schedule is read when the host starts, from the final configuration (tests and hosts may override it late).
-        builder.Services.AddSingleton(sp => new RecurringJobDefinition(ListingImportJob.JobId, (manager, jobOptions) =>
-            manager.AddOrUpdate<ListingImportJob>(ListingImportJob.JobId, JobQueues.Knowledge, j => j.RunAsync(null, CancellationToken.None),
-                sp.GetRequiredService<IOptions<ListingsOptions>>().Value.ImportCron, jobOptions)));
+        builder.Services.AddRecurringJob<ListingImportJob, ListingsOptions>(ListingImportJob.JobId, JobQueues.Knowledge, o => o.ImportCron, j => j.RunAsync(null, CancellationToken.None));
         builder.Services.AddHostedService<ImportOnStart>();
         return builder;
     }
