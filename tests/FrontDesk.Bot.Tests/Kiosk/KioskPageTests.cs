@@ -58,10 +58,10 @@ public sealed class KioskPageTests(TestDatabase db) : IClassFixture<TestDatabase
         await StartAsync(page);
         await page.Locator("#lang-en").ClickAsync();
         await Expect(page.Locator("#title")).ToHaveTextAsync("Relocation & Dual Residence Help Desk");
-        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Vacant-house bank" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Vacant-house bank", Exact = true })).ToBeVisibleAsync();
         await Expect(Chat(page)).ToContainTextAsync("I will reply in English");
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Schools and childcare" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Schools and childcare", Exact = true }).ClickAsync();
         await Expect(Chat(page)).ToContainTextAsync("Here is help with schools and childcare");
         await ScreenshotAsync(page, "kiosk-english");
         var id = await ConversationIdAsync(page);
@@ -86,7 +86,7 @@ public sealed class KioskPageTests(TestDatabase db) : IClassFixture<TestDatabase
     {
         var page = await OpenAsync(browser, kiosk);
         await StartAsync(page);
-        await page.GetByRole(AriaRole.Button, new() { Name = "学校・保育" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "学校・保育", Exact = true }).ClickAsync();
         await Expect(Chat(page)).ToContainTextAsync("お子さんの学校や保育");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "LINEで続ける" }).ClickAsync();

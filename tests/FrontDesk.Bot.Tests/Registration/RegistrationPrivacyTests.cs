@@ -11,7 +11,7 @@ namespace FrontDesk.Bot.Tests.Registration;
 public sealed class RegistrationPrivacyTests(TestDatabase db) : IClassFixture<TestDatabase>
 {
     // Values that appear nowhere else in the test data, so a hit can only be a leak.
-    static readonly string[] Needles = ["蓮見 千歳", "ハスミ チトセ", "chitose.hasumi@example.net", "07088123456", "070-8812-3456", "8812"];
+    static readonly string[] Needles = ["蓮見 千歳", "ハスミ チトセ", "chitose.hasumi@example.net", "07088123456", "070-8812-3456", "8812-3456", "88123456"];
 
     static RegistrationScript Hasumi(BotHost host) => new(host, "p-" + Guid.NewGuid().ToString("N")[..10])
     {
