@@ -39,10 +39,11 @@ public static class WebSecurity
             // ASP.NET Core trusts loopback by default; here nothing is trusted unless configured.
             forwarded.KnownIPNetworks.Clear();
             forwarded.KnownProxies.Clear();
-            foreach (var proxy in web.Value.KnownProxies)
-                forwarded.KnownProxies.Add(IPAddress.Parse(proxy));
-            foreach (var network in web.Value.KnownNetworks)
-                forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+            // Blank entries are allowed, so a deployment file can pass an unset variable through.
+            foreach (var proxy in web.Value.KnownProxies.Where(p => !string.IsNullOrWhiteSpace(p)))
+                forwarded.KnownProxies.Add(IPAddress.Parse(proxy.Trim()));
+            foreach (var network in web.Value.KnownNetworks.Where(n => !string.IsNullOrWhiteSpace(n)))
+                forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network.Trim()));
         });
         builder.Services.AddOptions<HstsOptions>().Configure<IOptions<WebSecurityOptions>>((hsts, web) => hsts.MaxAge = web.Value.HstsMaxAge);
         builder.Services.AddExceptionHandler<ClientErrorHandler>();
