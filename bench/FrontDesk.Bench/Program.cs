@@ -8,6 +8,7 @@ return args switch
     ["line", .. var rest] => await LineBench.RunAsync(rest),
     ["kiosk", .. var rest] => await KioskBench.RunAsync(rest),
     ["handoff", .. var rest] => await HandoffBench.RunAsync(rest),
+    ["signin", .. var rest] => await SignInStormBench.RunAsync(rest),
     ["listings", .. var rest] => await ListingsBench.RunAsync(rest),
     ["eval-listings", .. var rest] => ListingsBench.Eval(rest),
     _ => Usage(),
@@ -19,5 +20,6 @@ static int Usage()
     Console.Error.WriteLine("       FrontDesk.Bench line [--senders N] [--webhooks N] [--seconds N] [--rate N]");
     Console.Error.WriteLine("       FrontDesk.Bench kiosk [--questions N] [--conversations N] [--turns N]");
     Console.Error.WriteLine("       FrontDesk.Bench handoff [--coordinators N] [--conversations N] [--seconds N] [--rate N]");
+    Console.Error.WriteLine("       FrontDesk.Bench signin [--senders N] [--rate N] [--seconds N] [--sign-ins N]");
     return 2;
 }

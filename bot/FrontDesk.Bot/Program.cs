@@ -25,6 +25,7 @@ if (args is ["staff", .. var staffArgs])
     return await StaffExtensions.RunCommandAsync(staffArgs);
 
 var builder = WebApplication.CreateBuilder(args);
+builder.AddWebSecurity();
 builder.AddDatabase();
 builder.AddJobs(JobQueues.Knowledge, JobQueues.Bot, JobQueues.Default);
 builder.AddKnowledge();
@@ -45,11 +46,14 @@ builder.AddKiosk();
 builder.Services.AddProblemDetails();
 
 var app = builder.Build();
-app.UseExceptionHandler();
+app.UseWebSecurity();
 app.UseStatusCodePages();
+app.UseConsoleHubOrigins();
+app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
+app.UseAntiforgeryAnswer();
 app.MapHealth();
 app.MapJobsDashboard();
 app.MapLine();

@@ -33,7 +33,7 @@ public static class ConsoleEndpoints
         var open = app.MapGroup("/console").AddEndpointFilter(RequireAntiforgeryOnPost);
         open.MapGet("/sign-in", (HttpContext http, IAntiforgery af) =>
             Html(ConsolePages.SignIn(af.GetAndStoreTokens(http).RequestToken!, null)));
-        open.MapPost("/sign-in", SignInAsync);
+        open.MapPost("/sign-in", SignInAsync).RequireRateLimiting(SignInLimits.Policy);
 
         app.MapHub<ConsoleHub>(ConsoleHub.Path);
 
@@ -41,6 +41,8 @@ public static class ConsoleEndpoints
         staff.MapPost("/sign-out", async (HttpContext http, StaffAccounts accounts, CancellationToken ct) =>
         {
             await accounts.AuditAsync(http.User.Identity!.Name!, "sign-out", null, null, ct);
+            // A new stamp: a copy of this cookie kept elsewhere stops working too.
+            await accounts.EndSessionsAsync(http.User.Identity!.Name!, ct);
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return Results.Redirect("/console/sign-in");
         });
@@ -149,22 +151,36 @@ public static class ConsoleEndpoints
     {
         var http = context.HttpContext;
         if (HttpMethods.IsPost(http.Request.Method) && !await http.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(http))
-            return Results.Problem("The form has expired or did not come from this console. Reload the page and try again.", statusCode: StatusCodes.Status400BadRequest);
+            return FormExpired();
         return await next(context);
     }
 
-    static async Task<IResult> SignInAsync([FromForm] string login, [FromForm] string password, HttpContext http, StaffAccounts accounts, IAntiforgery af, CancellationToken ct)
+    public const string FormExpiredMessage = "フォームの有効期限が切れたか、このコンソールから送られたフォームではありません。ページを再読み込みしてから、もう一度お試しください。" +
+        "(The form has expired or did not come from this console. Reload the page and try again.)";
+
+    /// <summary>400 for a form without a valid antiforgery token, as a page a coordinator can read.</summary>
+    internal static IResult FormExpired() =>
+        Html(ConsolePages.Layout("フォームを送れませんでした", $"<div class=\"card\"><p class=\"error\">{System.Net.WebUtility.HtmlEncode(FormExpiredMessage)}</p><p><a href=\"/console\">コンソールへ戻る</a></p></div>"),
+            StatusCodes.Status400BadRequest);
+
+    /// <summary>Unknown login, wrong password, locked or disabled account: one answer for all, so none can be told apart.</summary>
+    public const string WrongCredentialsMessage = "ログインIDまたはパスワードが正しくありません。失敗が続くと、しばらくサインインできなくなります。";
+
+    static async Task<IResult> SignInAsync([FromForm] string? login, [FromForm] string? password, HttpContext http, StaffAccounts accounts,
+        SignInLimits limits, IAntiforgery af, CancellationToken ct)
     {
-        var (outcome, member) = await accounts.SignInAsync(login, password, ct);
+        login ??= "";
+        if (!limits.TryAcquireForLogin(login))
+            return Html(ConsolePages.SignIn(af.GetAndStoreTokens(http).RequestToken!, SignInLimits.Message), StatusCodes.Status429TooManyRequests);
+        var (outcome, member) = await accounts.SignInAsync(login, password ?? "", ct);
         if (outcome != SignInOutcome.SignedIn)
         {
-            var message = outcome == SignInOutcome.LockedOut
-                ? "サインインの失敗が続いたため、しばらくロックしています。15分ほどしてからお試しください。"
-                : "ログインIDまたはパスワードが正しくありません。";
-            return Html(ConsolePages.SignIn(af.GetAndStoreTokens(http).RequestToken!, message), StatusCodes.Status401Unauthorized);
+            var busy = outcome == SignInOutcome.Busy;
+            return Html(ConsolePages.SignIn(af.GetAndStoreTokens(http).RequestToken!, busy ? "ただいま混み合っています。少し待ってからもう一度お試しください。" : WrongCredentialsMessage),
+                busy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status401Unauthorized);
         }
         var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, member!.Login), new Claim(ClaimTypes.Role, member.Role), new Claim("display_name", member.DisplayName)],
+            [new Claim(ClaimTypes.Name, member!.Login), new Claim(ClaimTypes.Role, member.Role), new Claim("display_name", member.DisplayName), .. SessionStamps.ClaimsOf(member)],
             CookieAuthenticationDefaults.AuthenticationScheme);
         await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
         return Results.Redirect("/console");

@@ -7,6 +7,12 @@ public sealed class ConsoleOptions
     /// <summary>The console's browser client (console/ with its npm packages), relative to the content root.</summary>
     public string ClientFolder { get; set; } = "../../console";
 
+    /// <summary>
+    /// Origins besides the host's own (scheme://host[:port] of the request) whose pages may open the console hub, e.g.
+    /// "https://console.example.jp". A browser request from any other origin gets 403.
+    /// </summary>
+    public List<string> AllowedOrigins { get; set; } = [];
+
     /// <summary>The files the console pages load, by the name they are served under at /console/assets/.</summary>
     public static readonly IReadOnlyDictionary<string, string> Assets = new Dictionary<string, string>
     {

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.RateLimiting;
 using FrontDesk.Bot.Conversations;
+using FrontDesk.Bot.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace FrontDesk.Bot.Kiosk;
@@ -274,7 +275,8 @@ public static partial class DirectLineEndpoints
         }
         try
         {
-            if (JsonNode.Parse(buffer.ToArray(), documentOptions: new JsonDocumentOptions { MaxDepth = 32 }) is JsonObject activity)
+            // Invalid UTF-8 or a lone surrogate escape becomes U+FFFD (reading it would throw); NUL goes (jsonb refuses it).
+            if (JsonNode.Parse(JsonRepair.Repair(buffer.ToArray(), dropNul: true), documentOptions: new JsonDocumentOptions { MaxDepth = 32 }) is JsonObject activity)
                 return (activity, null);
         }
         catch (JsonException)

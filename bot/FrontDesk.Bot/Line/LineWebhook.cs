@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using FrontDesk.Bot.Infrastructure;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -41,7 +42,8 @@ public sealed partial class LineWebhook(IOptions<LineOptions> options, LineEvent
         List<LineEvent> events;
         try
         {
-            using var json = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 64 });
+            // The signature covered the bytes as sent; broken strings in them become U+FFFD instead of failing the body.
+            using var json = JsonDocument.Parse(JsonRepair.Repair(body), new JsonDocumentOptions { MaxDepth = 64 });
             if (json.RootElement.ValueKind != JsonValueKind.Object
                 || !json.RootElement.TryGetProperty("events", out var list) || list.ValueKind != JsonValueKind.Array)
                 return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The webhook body must be an object with an 'events' array");

@@ -55,7 +55,8 @@ public static class PrivacyNotice
                 <p>Personal data is stored encrypted; every view and export by staff is recorded. Chat records do not keep what you type into the form, and logs never contain personal data. When you ask for deletion, your data is erased at once and only an anonymous count remains.</p></div>
                 </body></html>
                 """;
-            return Results.Content(html, "text/html; charset=utf-8");
+            // The console's security headers (CSP, nosniff, no referrer); HSTS comes from the pipeline on https.
+            return FrontDesk.Bot.Coordinators.ConsoleEndpoints.Html(html);
         });
         return app;
     }

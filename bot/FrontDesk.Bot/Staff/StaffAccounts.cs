@@ -2,12 +2,12 @@ using Npgsql;
 
 namespace FrontDesk.Bot.Staff;
 
-public sealed record StaffMember(long Id, string Login, string DisplayName, string Role);
+public sealed record StaffMember(long Id, string Login, string DisplayName, string Role, Guid SecurityStamp = default);
 
-public enum SignInOutcome { SignedIn, WrongCredentials, LockedOut }
+public enum SignInOutcome { SignedIn, WrongCredentials, Busy }
 
 /// <summary>Staff accounts with hashed passwords and a lockout after repeated failures, and the audit log of staff actions.</summary>
-public sealed class StaffAccounts(NpgsqlDataSource db, TimeProvider time)
+public sealed class StaffAccounts(NpgsqlDataSource db, PasswordVerifier verifier, TimeProvider time)
 {
     public const int MaxFailedAttempts = 5;
     public static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(15);
@@ -32,49 +32,50 @@ public sealed class StaffAccounts(NpgsqlDataSource db, TimeProvider time)
         return new StaffMember(id, login.Trim().ToLowerInvariant(), displayName.Trim(), role);
     }
 
+    /// <summary>
+    /// Counts the attempt before the password is checked, in one statement that also refuses a locked or disabled
+    /// account: concurrent wrong passwords are serialised on the row, so exactly <see cref="MaxFailedAttempts"/> are
+    /// ever checked before the lock. An unknown, disabled or locked login costs one check against a dummy hash and
+    /// gets the same answer as a wrong password, so neither timing nor wording tells them apart.
+    /// </summary>
     public async Task<(SignInOutcome Outcome, StaffMember? Member)> SignInAsync(string login, string password, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        await using var find = db.CreateCommand("""
-            select id, login, display_name, role, password_hash, locked_until from staff.accounts
-            where login = @login and disabled_at is null
+        // The audit row goes in the same statement, for a known login and an unknown one alike: both cost one commit.
+        await using var attempt = db.CreateCommand("""
+            with attempt as (
+                update staff.accounts set
+                    failed_attempts = case when locked_until is null then failed_attempts + 1 else 1 end,
+                    locked_until = case when (case when locked_until is null then failed_attempts + 1 else 1 end) >= @max then @until end
+                where login = @login and disabled_at is null and (locked_until is null or locked_until <= @now)
+                returning id, login, display_name, role, password_hash, failed_attempts, security_stamp
+            ), audit as (
+                insert into staff.audit (at, login, action, detail)
+                select @now, coalesce(a.login, ''), case when a.id is null then 'sign-in-refused' else 'sign-in-attempt' end,
+                    case when a.id is null then null else a.failed_attempts || '/' || @max end
+                from (select 1) one left join attempt a on true
+            )
+            select id, login, display_name, role, password_hash, failed_attempts, security_stamp from attempt
             """);
-        find.Parameters.AddWithValue("login", login.Trim().ToLowerInvariant());
+        attempt.Parameters.AddWithValue("login", login.Trim().ToLowerInvariant());
+        attempt.Parameters.AddWithValue("max", MaxFailedAttempts);
+        attempt.Parameters.AddWithValue("until", now + LockoutDuration);
+        attempt.Parameters.AddWithValue("now", now);
         StaffMember? member = null;
-        string? hash = null;
-        DateTimeOffset? lockedUntil = null;
-        await using (var reader = await find.ExecuteReaderAsync(ct))
+        string hash = PasswordHashing.DummyHash;
+        await using (var reader = await attempt.ExecuteReaderAsync(ct))
         {
             if (await reader.ReadAsync(ct))
             {
-                member = new StaffMember(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3));
+                member = new StaffMember(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetGuid(6));
                 hash = reader.GetString(4);
-                lockedUntil = reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5);
             }
         }
-        if (member is null)
-        {
-            PasswordHashing.Verify(password, PasswordHashing.Hash("timing-equaliser")); // same work as a real check
+        if (verifier.TryVerify(password, hash) is not { } check)
+            return (SignInOutcome.Busy, null);
+        var matches = await check.WaitAsync(ct);
+        if (member is null || !matches)
             return (SignInOutcome.WrongCredentials, null);
-        }
-        if (lockedUntil > now)
-            return (SignInOutcome.LockedOut, null);
-        if (!PasswordHashing.Verify(password, hash!))
-        {
-            await using var fail = db.CreateCommand("""
-                update staff.accounts set failed_attempts = failed_attempts + 1,
-                    locked_until = case when failed_attempts + 1 >= @max then @until else locked_until end
-                where id = @id
-                returning locked_until > @now
-                """);
-            fail.Parameters.AddWithValue("id", member.Id);
-            fail.Parameters.AddWithValue("max", MaxFailedAttempts);
-            fail.Parameters.AddWithValue("until", now + LockoutDuration);
-            fail.Parameters.AddWithValue("now", now);
-            var locked = await fail.ExecuteScalarAsync(ct) is true;
-            await AuditAsync(member.Login, locked ? "sign-in-locked" : "sign-in-failed", null, null, ct);
-            return (locked ? SignInOutcome.LockedOut : SignInOutcome.WrongCredentials, null);
-        }
         await using (var ok = db.CreateCommand("update staff.accounts set failed_attempts = 0, locked_until = null where id = @id"))
         {
             ok.Parameters.AddWithValue("id", member.Id);
@@ -83,6 +84,44 @@ public sealed class StaffAccounts(NpgsqlDataSource db, TimeProvider time)
         await AuditAsync(member.Login, "sign-in", null, null, ct);
         return (SignInOutcome.SignedIn, member);
     }
+
+    /// <summary>The account's current security stamp, or null when it is disabled or gone.</summary>
+    public async Task<Guid?> SecurityStampAsync(long id, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("select security_stamp from staff.accounts where id = @id and disabled_at is null");
+        cmd.Parameters.AddWithValue("id", id);
+        return await cmd.ExecuteScalarAsync(ct) is Guid stamp ? stamp : null;
+    }
+
+    /// <summary>Ends every session of the account (sign-out everywhere).</summary>
+    public Task<bool> EndSessionsAsync(string login, CancellationToken ct) => ChangeAsync(login, "", [], ct);
+
+    public Task<bool> DisableAsync(string login, CancellationToken ct) =>
+        ChangeAsync(login, ", disabled_at = @now", [("now", time.GetUtcNow())], ct);
+
+    public Task<bool> SetRoleAsync(string login, string role, CancellationToken ct) => Roles.Contains(role)
+        ? ChangeAsync(login, ", role = @role", [("role", role)], ct)
+        : throw new ArgumentException($"Role must be one of: {string.Join(", ", Roles)}.", nameof(role));
+
+    public Task<bool> SetPasswordAsync(string login, string password, CancellationToken ct) => password.Length >= 12
+        ? ChangeAsync(login, ", password_hash = @hash, failed_attempts = 0, locked_until = null", [("hash", PasswordHashing.Hash(password))], ct)
+        : throw new ArgumentException("A staff password needs at least 12 characters.", nameof(password));
+
+    /// <summary>Every change that must end the account's sessions goes with a new security stamp.</summary>
+    async Task<bool> ChangeAsync(string login, string set, (string Name, object Value)[] values, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand($"update staff.accounts set security_stamp = gen_random_uuid(){set} where login = @login returning id");
+        cmd.Parameters.AddWithValue("login", login.Trim().ToLowerInvariant());
+        foreach (var (name, value) in values)
+            cmd.Parameters.AddWithValue(name, value);
+        if (await cmd.ExecuteScalarAsync(ct) is not long id)
+            return false;
+        StampChanged?.Invoke(id);
+        return true;
+    }
+
+    /// <summary>Raised on this host when an account's stamp changed, so the session check forgets its cached copy.</summary>
+    public event Action<long>? StampChanged;
 
     /// <summary>An active (not disabled) staff member, or null.</summary>
     public async Task<StaffMember?> FindAsync(string login, CancellationToken ct) =>

@@ -12,7 +12,14 @@ public static class StaffExtensions
     public static IHostApplicationBuilder AddStaff(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSchema("staff", typeof(StaffAccounts).Assembly, "FrontDesk.Bot.Staff.Migrations");
+        builder.Services.AddOptions<StaffOptions>().BindConfiguration(StaffOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton(_ => new PasswordVerifier());
         builder.Services.AddSingleton<StaffAccounts>();
+        builder.Services.AddSingleton<SessionStamps>();
+        builder.Services.AddSingleton<SignInLimits>();
+        builder.Services.AddRateLimiter(_ => { });
+        builder.Services.AddOptions<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>()
+            .Configure<Microsoft.Extensions.Options.IOptions<StaffOptions>>((limiter, staff) => SignInLimits.AddPolicy(limiter, staff.Value));
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(o =>
             {
@@ -21,6 +28,9 @@ public static class StaffExtensions
                 o.Cookie.Name = "frontdesk.staff";
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Strict;
+                // Secure whenever the request is https, also behind a TLS proxy (forwarded headers).
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.Events.OnValidatePrincipal = SessionStamps.ValidateAsync;
                 o.ExpireTimeSpan = TimeSpan.FromHours(10);
                 o.SlidingExpiration = true;
                 // Pages redirect to the sign-in form; the live hub and admin-only pages answer with a plain status instead.
@@ -34,7 +44,11 @@ public static class StaffExtensions
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(StaffPolicy, p => p.RequireAuthenticatedUser().RequireRole(StaffAccounts.Roles))
             .AddPolicy(AdminPolicy, p => p.RequireAuthenticatedUser().RequireRole("admin"));
-        builder.Services.AddAntiforgery(o => o.Cookie.Name = "frontdesk.af");
+        builder.Services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "frontdesk.af";
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
         return builder;
     }
 
@@ -50,9 +64,10 @@ public static class StaffExtensions
     /// <summary>`staff add LOGIN --name NAME --role coordinator|admin`; the password comes from FRONTDESK_STAFF_PASSWORD or is asked for.</summary>
     public static async Task<int> RunCommandAsync(string[] args)
     {
-        if (args is not ["add", var login, .. var rest] || login.StartsWith('-'))
+        if (args is not [var verb and ("add" or "disable" or "role" or "password" or "sign-out"), var login, .. var rest] || login.StartsWith('-'))
         {
             Console.Error.WriteLine("Usage: staff add LOGIN --name \"DISPLAY NAME\" --role coordinator|admin   (password: FRONTDESK_STAFF_PASSWORD or prompt)");
+            Console.Error.WriteLine("       staff disable|sign-out LOGIN,  staff role LOGIN --role coordinator|admin,  staff password LOGIN   (each ends the account's sessions)");
             return 2;
         }
         var builder = Host.CreateApplicationBuilder(rest);
@@ -60,14 +75,36 @@ public static class StaffExtensions
         builder.AddDatabase();
         builder.Services.AddSchema("staff", typeof(StaffAccounts).Assembly, "FrontDesk.Bot.Staff.Migrations");
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(_ => new PasswordVerifier());
         builder.Services.AddSingleton<StaffAccounts>();
         using var host = builder.Build();
         await host.Services.GetRequiredService<MigrationRunner>().MigrateAsync(CancellationToken.None);
+        var accounts = host.Services.GetRequiredService<StaffAccounts>();
+        if (verb != "add")
+        {
+            try
+            {
+                var changed = verb switch
+                {
+                    "disable" => await accounts.DisableAsync(login, CancellationToken.None),
+                    "sign-out" => await accounts.EndSessionsAsync(login, CancellationToken.None),
+                    "role" => await accounts.SetRoleAsync(login, builder.Configuration["role"] ?? "", CancellationToken.None),
+                    _ => await accounts.SetPasswordAsync(login, Environment.GetEnvironmentVariable("FRONTDESK_STAFF_PASSWORD") ?? ReadHidden("New password (12+ characters): "), CancellationToken.None),
+                };
+                Console.WriteLine(changed ? $"Done: '{login}' ({verb}); its sessions end within {new StaffOptions().SessionCheckInterval.TotalSeconds:0} s on every host." : $"No staff member '{login}'.");
+                return changed ? 0 : 1;
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine(e.Message);
+                return 1;
+            }
+        }
 
         var password = Environment.GetEnvironmentVariable("FRONTDESK_STAFF_PASSWORD") ?? ReadHidden("Password (12+ characters): ");
         try
         {
-            var member = await host.Services.GetRequiredService<StaffAccounts>().AddAsync(
+            var member = await accounts.AddAsync(
                 login, builder.Configuration["name"] ?? login, builder.Configuration["role"] ?? "coordinator", password, CancellationToken.None);
             Console.WriteLine($"Added {member.Role} '{member.Login}' ({member.DisplayName}).");
             return 0;

@@ -137,7 +137,8 @@ public sealed class ConsoleTests(TestDatabase db) : IClassFixture<TestDatabase>,
         }
         var right = await PostAsync(http, "/console/sign-in", await TokenAsync(http, "/console/sign-in"), ("login", "locked"), ("password", Password));
         Assert.Equal(HttpStatusCode.Unauthorized, right.StatusCode);
-        Assert.Contains("ロックしています", await right.Content.ReadAsStringAsync());
+        // Locked answers exactly like a wrong password or an unknown login (no enumeration).
+        Assert.Contains(FrontDesk.Bot.Coordinators.ConsoleEndpoints.WrongCredentialsMessage, await right.Content.ReadAsStringAsync());
     }
 
     [Fact]
