@@ -54,12 +54,8 @@ public enum FakeOutcome
 /// <summary>Fault plans for <see cref="FakeLinePlatform.Faults"/>: which outcome, if any, a reply or push call gets.</summary>
 public static class FakeFaults
 {
-    /// <summary>Every call until <paramref name="until"/> (an outage, or a permanent 429 that ends).</summary>
-    public static Func<FakeCallKind, FakeOutcome?> Until(TimeProvider time, DateTimeOffset until, FakeOutcome outcome) =>
-        _ => time.GetUtcNow() < until ? outcome : null;
-
     /// <summary>A share of the calls, at random but repeatably for a seed.</summary>
-    public static Func<FakeCallKind, FakeOutcome?> Share(double share, FakeOutcome outcome, int seed = 7)
+    public static Func<FakeCall, FakeOutcome?> Share(double share, FakeOutcome outcome, int seed = 7)
     {
         var random = new Random(seed);
         return _ =>
@@ -68,9 +64,28 @@ public static class FakeFaults
                 return random.NextDouble() < share ? outcome : null;
         };
     }
+
+    /// <summary>
+    /// The n-th call of this kind with one reply token (reply) or retry key (push) gets the n-th outcome (null: answered
+    /// normally); later calls, and calls of the other kind, none.
+    /// </summary>
+    public static Func<FakeCall, FakeOutcome?> PerAttempt(FakeCallKind kind, params FakeOutcome?[] outcomes)
+    {
+        var seen = new ConcurrentDictionary<string, int>();
+        return call =>
+        {
+            if (call.Kind != kind)
+                return null;
+            var n = seen.AddOrUpdate(call.ReplyToken ?? call.RetryKey ?? "", 1, (_, c) => c + 1);
+            return n <= outcomes.Length ? outcomes[n - 1] : null;
+        };
+    }
 }
 
 public enum FakeCallKind { Reply, Push }
+
+/// <summary>What a fault plan sees of a call.</summary>
+public sealed record FakeCall(FakeCallKind Kind, string? User, string? ReplyToken, string? RetryKey);
 
 public sealed class FakeLineSettings
 {
@@ -129,7 +144,7 @@ public sealed class FakeLinePlatform : IAsyncDisposable
     public TimeProvider Time => settings.Time;
     public TimeSpan ReplyTokenLifetime { get; set; } = TimeSpan.FromMinutes(1);
     /// <summary>Faults for reply and push calls that no <see cref="NextReplies"/> / <see cref="NextPushes"/> entry scripts; null = none.</summary>
-    public Func<FakeCallKind, FakeOutcome?>? Faults { get; set; }
+    public Func<FakeCall, FakeOutcome?>? Faults { get; set; }
     /// <summary>How long a hanging call waits at most when the client does not give up first.</summary>
     public TimeSpan HangFor { get; set; } = TimeSpan.FromMinutes(2);
     public LineEvents Events { get; }
@@ -339,8 +354,8 @@ public sealed class FakeLinePlatform : IAsyncDisposable
         }
     }
 
-    FakeOutcome? NextFault(ConcurrentQueue<FakeOutcome> scripted, FakeCallKind kind) =>
-        scripted.TryDequeue(out var next) ? next : Faults?.Invoke(kind);
+    FakeOutcome? NextFault(ConcurrentQueue<FakeOutcome> scripted, FakeCall call) =>
+        scripted.TryDequeue(out var next) ? next : Faults?.Invoke(call);
 
     /// <summary>The faults that leave the call unexecuted: an error answer, a hang or a dropped connection. False for the others.</summary>
     async Task<bool> FailBeforeAsync(HttpContext ctx, FakeOutcome? fault, string path, JsonObject body, string? retryKey, string? user, string? token)
@@ -404,8 +419,8 @@ public sealed class FakeLinePlatform : IAsyncDisposable
     {
         const string path = "/v2/bot/message/reply";
         var token = body["replyToken"]!.GetValue<string>();
-        var fault = NextFault(replyOutcomes, FakeCallKind.Reply);
         replyTokens.TryGetValue(token, out var known);
+        var fault = NextFault(replyOutcomes, new FakeCall(FakeCallKind.Reply, known?.UserId, token, null));
         if (await FailBeforeAsync(ctx, fault, path, body, null, known?.UserId, token))
             return;
         // Single use and valid for about a minute (LINE: "use it within one minute"); a used one gets 400 as LINE answers.
@@ -435,7 +450,7 @@ public sealed class FakeLinePlatform : IAsyncDisposable
                 new JsonObject { ["message"] = "The retry key is already accepted" });
             return;
         }
-        var fault = NextFault(pushOutcomes, FakeCallKind.Push);
+        var fault = NextFault(pushOutcomes, new FakeCall(FakeCallKind.Push, to, null, retryKey));
         if (await FailBeforeAsync(ctx, fault, "/v2/bot/message/push", body, retryKey, to, null))
             return;
         var requestId = Guid.NewGuid().ToString();
