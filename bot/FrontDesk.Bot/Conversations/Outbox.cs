@@ -144,23 +144,27 @@ public sealed partial class Outbox(
         {
             BatchCommands =
             {
-                new(wait ? "select pg_advisory_lock(hashtextextended($1, 2)), true" : "select null, pg_try_advisory_lock(hashtextextended($1, 2))")
+                // The bookkeeping of a delivery need not wait for the disk: if a crash loses it, the row is simply tried
+                // again and LINE recognises the repeat (a used reply token, an accepted retry key). Reset in the finally.
+                new(wait
+                    ? "select set_config('synchronous_commit', 'off', false), true from (select pg_advisory_lock(hashtextextended($1, 2))) locked"
+                    : "select set_config('synchronous_commit', 'off', false), pg_try_advisory_lock(hashtextextended($1, 2))")
                     { Parameters = { new() { Value = address.Key } } },
                 NextCommand(address),
             },
         };
         Row? row;
+        bool locked;
         await using (var reader = await batch.ExecuteReaderAsync(ct))
         {
             await reader.ReadAsync(ct);
-            if (!reader.GetBoolean(1))
-                return;
+            locked = reader.GetBoolean(1);
             await reader.NextResultAsync(ct);
-            row = await ReadRowAsync(reader, ct);
+            row = locked ? await ReadRowAsync(reader, ct) : null;
         }
         try
         {
-            while (row is not null && row.NextAttemptAt <= time.GetUtcNow())
+            while (locked && row is not null && row.NextAttemptAt <= time.GetUtcNow())
             {
                 var item = Open(address, row);
                 var delivery = item is null
@@ -174,7 +178,14 @@ public sealed partial class Outbox(
         }
         finally
         {
-            await using var unlock = new NpgsqlCommand("select pg_advisory_unlock(hashtextextended($1, 2))", conn) { Parameters = { new() { Value = address.Key } } };
+            await using var unlock = new NpgsqlBatch(conn)
+            {
+                BatchCommands =
+                {
+                    new("reset synchronous_commit"),
+                    new(locked ? "select pg_advisory_unlock(hashtextextended($1, 2))" : "select $1") { Parameters = { new() { Value = address.Key } } },
+                },
+            };
             await unlock.ExecuteNonQueryAsync(CancellationToken.None);
         }
     }
