@@ -214,7 +214,7 @@ public sealed partial class ConversationEngine(
                 new() { Value = pending.Id },
                 new() { Value = turn.Transcript.Select(t => t.Direction == TranscriptDirection.Inbound ? "i" : "o").ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
                 new() { Value = turn.Transcript.Select(t => JsonSerializer.Serialize(t.Activity, Json)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb },
-                new() { Value = (object?)payload ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb },
+                new() { Value = (object?)payload ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
                 new() { Value = (object?)keyId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
                 new() { Value = (object?)sealedPayload ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bytea },
                 new() { Value = turn.Outbound.Count > 0 },
@@ -259,7 +259,7 @@ public sealed partial class ConversationEngine(
             cmd.Parameters.AddWithValue("error", error.GetType().Name);
             cmd.Parameters.AddWithValue("max", MaxFailedAttempts);
             cmd.Parameters.AddWithValue("now", time.GetUtcNow());
-            cmd.Parameters.Add(new NpgsqlParameter("payload", NpgsqlDbType.Jsonb) { Value = (object?)payload ?? DBNull.Value });
+            cmd.Parameters.Add(new NpgsqlParameter("payload", NpgsqlDbType.Text) { Value = (object?)payload ?? DBNull.Value });
             cmd.Parameters.Add(new NpgsqlParameter("keyId", NpgsqlDbType.Text) { Value = (object?)keyId ?? DBNull.Value });
             cmd.Parameters.Add(new NpgsqlParameter("sealed", NpgsqlDbType.Bytea) { Value = (object?)sealedPayload ?? DBNull.Value });
             // A message that failed for good is set aside so the ones after it still get processed.

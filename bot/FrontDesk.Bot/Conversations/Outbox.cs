@@ -11,8 +11,8 @@ using NpgsqlTypes;
 namespace FrontDesk.Bot.Conversations;
 
 /// <summary>
-/// Delivers <c>conversation.outbox</c>, which the engine writes in each turn's commit. Rows of one conversation go
-/// out oldest first, one at a time across every host (a session advisory lock that dies with its connection, so a
+/// Delivers <c>conversation.outbox</c>, which the engine writes in each turn's commit; a delivered row is deleted (the
+/// mark, as for <c>conversation.inbound</c>). Rows of one conversation go out oldest first, one at a time across every host (a session advisory lock that dies with its connection, so a
 /// killed host leaves nothing locked). A row that fails is retried with back-off, later rows of its conversation
 /// waiting behind it, until <see cref="ConversationOptions.DeliveryRetryFor"/> has passed; then it is set aside
 /// (<c>failed_at</c>), counted on /health/delivery and the console, and the conversation goes on. Deliveries run in
@@ -145,7 +145,7 @@ public sealed partial class Outbox(
             BatchCommands =
             {
                 // The bookkeeping of a delivery need not wait for the disk: if a crash loses it, the row is simply tried
-                // again and LINE recognises the repeat (a used reply token, an accepted retry key). Reset in the finally.
+                // again and LINE recognises the repeat (a used reply token, an accepted retry key).
                 new(wait
                     ? "select set_config('synchronous_commit', 'off', false), true from (select pg_advisory_lock(hashtextextended($1, 2))) locked"
                     : "select set_config('synchronous_commit', 'off', false), pg_try_advisory_lock(hashtextextended($1, 2))")
@@ -154,39 +154,33 @@ public sealed partial class Outbox(
             },
         };
         Row? row;
-        bool locked;
+        var locked = new Ref<bool>(false);
         await using (var reader = await batch.ExecuteReaderAsync(ct))
         {
             await reader.ReadAsync(ct);
-            locked = reader.GetBoolean(1);
+            locked.Value = reader.GetBoolean(1);
             await reader.NextResultAsync(ct);
-            row = locked ? await ReadRowAsync(reader, ct) : null;
+            row = locked.Value ? await ReadRowAsync(reader, ct) : null;
         }
         try
         {
-            while (locked && row is not null && row.NextAttemptAt <= time.GetUtcNow())
+            while (row is not null && row.NextAttemptAt <= time.GetUtcNow())
             {
                 var item = Open(address, row);
                 var delivery = item is null
                     ? new Delivery(DeliveryStatus.Undeliverable, Error: "payload cannot be opened")
                     : await senders.DeliverAsync(item, ct);
-                var (next, stop) = await RecordAsync(conn, address, row, delivery, ct);
-                if (stop)
-                    break;
-                row = next;
+                row = await RecordAsync(conn, address, row, delivery, locked, ct);
             }
         }
         finally
         {
-            await using var unlock = new NpgsqlBatch(conn)
+            // The pool resets the session (synchronous_commit included) when the connection goes back; not the lock.
+            if (locked.Value)
             {
-                BatchCommands =
-                {
-                    new("reset synchronous_commit"),
-                    new(locked ? "select pg_advisory_unlock(hashtextextended($1, 2))" : "select $1") { Parameters = { new() { Value = address.Key } } },
-                },
-            };
-            await unlock.ExecuteNonQueryAsync(CancellationToken.None);
+                await using var unlock = new NpgsqlBatch(conn) { BatchCommands = { UnlockCommand(address) } };
+                await unlock.ExecuteNonQueryAsync(CancellationToken.None);
+            }
         }
     }
 
@@ -209,8 +203,11 @@ public sealed partial class Outbox(
         return new OutboxItem(row.Id, row.DeliveryKey, address, payload.Inbound, payload.Replies, row.Progress, row.ReplyUsed, maybeAttempted, row.Attempts, row.CreatedAt);
     }
 
-    /// <summary>Records the attempt and, in the same round trip, reads the next row. Stops when this row must be retried first.</summary>
-    async Task<(Row? Next, bool Stop)> RecordAsync(NpgsqlConnection conn, ConversationAddress address, Row row, Delivery delivery, CancellationToken ct)
+    /// <summary>
+    /// Records the attempt and, in the same round trip, reads the next row, or releases the conversation when there is
+    /// none (or this row must be retried first): then <paramref name="locked"/> becomes false.
+    /// </summary>
+    async Task<Row?> RecordAsync(NpgsqlConnection conn, ConversationAddress address, Row row, Delivery delivery, Ref<bool> locked, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var status = delivery.Status;
@@ -218,10 +215,7 @@ public sealed partial class Outbox(
             status = DeliveryStatus.Undeliverable;
         NpgsqlBatchCommand record = status switch
         {
-            DeliveryStatus.Delivered => new("""
-                update conversation.outbox set delivered_at = $2, attempts = attempts + 1, payload = null, key_id = null, sealed = null
-                where id = $1
-                """) { Parameters = { new() { Value = row.Id }, new() { Value = now } } },
+            DeliveryStatus.Delivered => new("delete from conversation.outbox where id = $1") { Parameters = { new() { Value = row.Id } } },
             DeliveryStatus.RetryLater => new("""
                 update conversation.outbox set attempts = attempts + 1, progress = $2, reply_used = $3, last_error = $4, next_attempt_at = $5
                 where id = $1
@@ -252,12 +246,31 @@ public sealed partial class Outbox(
         await using var batch = new NpgsqlBatch(conn) { BatchCommands = { record } };
         if (status == DeliveryStatus.RetryLater)
         {
+            batch.BatchCommands.Add(UnlockCommand(address));
             await batch.ExecuteNonQueryAsync(ct);
-            return (null, true);
+            locked.Value = false;
+            return null;
         }
         batch.BatchCommands.Add(NextCommand(address));
+        // Released in the same round trip when nothing is left; a row written meanwhile is scheduled by its turn.
+        batch.BatchCommands.Add(new("""
+            select pg_advisory_unlock(hashtextextended($1, 2))
+            where not exists (select from conversation.outbox where conversation_key = $1 and failed_at is null)
+            """) { Parameters = { new() { Value = address.Key } } });
         await using var reader = await batch.ExecuteReaderAsync(ct);
-        return (await ReadRowAsync(reader, ct), false);
+        var next = await ReadRowAsync(reader, ct);
+        await reader.NextResultAsync(ct);
+        if (await reader.ReadAsync(ct))
+            locked.Value = false;
+        return locked.Value ? next : null;
+    }
+
+    static NpgsqlBatchCommand UnlockCommand(ConversationAddress address) =>
+        new("select pg_advisory_unlock(hashtextextended($1, 2))") { Parameters = { new() { Value = address.Key } } };
+
+    sealed class Ref<T>(T value)
+    {
+        public T Value = value;
     }
 
     TimeSpan Backoff(int attempts, TimeSpan? retryAfter)
@@ -271,8 +284,8 @@ public sealed partial class Outbox(
     }
 
     static NpgsqlBatchCommand NextCommand(ConversationAddress address) => new("""
-        select id, delivery_key, payload::text, key_id, sealed, attempts, progress, reply_used, next_attempt_at, created_at
-        from conversation.outbox where conversation_key = $1 and delivered_at is null and failed_at is null order by id limit 1
+        select id, delivery_key, payload, key_id, sealed, attempts, progress, reply_used, next_attempt_at, created_at
+        from conversation.outbox where conversation_key = $1 and failed_at is null order by id limit 1
         """) { Parameters = { new() { Value = address.Key } } };
 
     static async Task<Row?> ReadRowAsync(NpgsqlDataReader reader, CancellationToken ct)
@@ -321,7 +334,7 @@ public sealed partial class Outbox(
         await using var cmd = db.CreateCommand("""
             select conversation_key from (
                 select distinct on (conversation_key) conversation_key, next_attempt_at, attempts, created_at
-                from conversation.outbox where delivered_at is null and failed_at is null
+                from conversation.outbox where failed_at is null
                 order by conversation_key, id) oldest
             where next_attempt_at <= $1 and (attempts > 0 or created_at < $2)
             limit 500
@@ -339,7 +352,7 @@ public sealed partial class Outbox(
     public async Task<(long Pending, long SetAside)> CountsAsync(CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
-            select (select count(*) from conversation.outbox where delivered_at is null and failed_at is null),
+            select (select count(*) from conversation.outbox where failed_at is null),
                    (select count(*) from conversation.outbox where failed_at is not null)
             """);
         await using var reader = await cmd.ExecuteReaderAsync(ct);

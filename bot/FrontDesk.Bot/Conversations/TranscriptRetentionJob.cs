@@ -5,7 +5,7 @@ using Npgsql;
 
 namespace FrontDesk.Bot.Conversations;
 
-/// <summary>Deletes transcript rows (and activities and replies that failed for good) older than the retention period, in small batches, and delivered outbox rows after a day.</summary>
+/// <summary>Deletes transcript rows (and activities and replies that failed for good) older than the retention period, in small batches.</summary>
 public sealed partial class TranscriptRetentionJob(NpgsqlDataSource db, TimeProvider time, IOptions<ConversationOptions> options, ILogger<TranscriptRetentionJob> logger)
 {
     public const string JobId = "conversation-transcript-retention";
@@ -36,12 +36,10 @@ public sealed partial class TranscriptRetentionJob(NpgsqlDataSource db, TimeProv
             failed.Parameters.AddWithValue("cutoff", cutoff);
             deleted += await failed.ExecuteNonQueryAsync(ct);
         }
-        // Delivered outbox rows carry no text any more; a day of them is enough to follow a delivery up.
-        await using (var delivered = db.CreateCommand("delete from conversation.outbox where delivered_at < @day or failed_at < @cutoff"))
+        await using (var undelivered = db.CreateCommand("delete from conversation.outbox where failed_at < @cutoff"))
         {
-            delivered.Parameters.AddWithValue("day", time.GetUtcNow().AddDays(-1));
-            delivered.Parameters.AddWithValue("cutoff", cutoff);
-            deleted += await delivered.ExecuteNonQueryAsync(ct);
+            undelivered.Parameters.AddWithValue("cutoff", cutoff);
+            deleted += await undelivered.ExecuteNonQueryAsync(ct);
         }
         LogDeleted(deleted, options.Value.TranscriptRetentionDays);
         return deleted;

@@ -43,7 +43,7 @@ public sealed class PersonalDataAtRestTests(TestDatabase db) : IClassFixture<Tes
             Assert.Contains("郵便番号", bot.Line.TextsTo(user)[^1]);
             await Eventually.TrueAsync(async () => await db.ScalarAsync<long>("""
                 select (select count(*) from conversation.inbound where conversation_key = @k)
-                     + (select count(*) from conversation.outbox where conversation_key = @k and delivered_at is null)
+                     + (select count(*) from conversation.outbox where conversation_key = @k)
                 """, ("k", "line:" + user)) == 0);
 
             await using (var admin = new NpgsqlConnection(db.ConnectionString))

@@ -33,7 +33,7 @@ public sealed class CrashRecoveryTests(TestDatabase db) : IClassFixture<TestData
                 using (var response = await line.SendWebhookAsync(line.Events.Text(user, "メニュー")))
                     Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             await Eventually.TrueAsync(() => line.Replies.Count(r => r.Fault == FakeOutcome.Hang) >= users.Count, "every reply in flight", seconds: 60);
-            Assert.Equal(users.Count, await db.ScalarAsync<long>("select count(*) from conversation.outbox where delivered_at is null"));
+            Assert.Equal(users.Count, await db.ScalarAsync<long>("select count(*) from conversation.outbox where failed_at is null"));
         }
         finally
         {
@@ -45,7 +45,7 @@ public sealed class CrashRecoveryTests(TestDatabase db) : IClassFixture<TestData
         await using (await BotProcess.StartAsync(db.ConnectionString, line))
         {
             await Eventually.TrueAsync(() => users.All(u => line.DeliveredTo(u).Count >= 2), "every answer delivered after the restart", seconds: 90);
-            await Eventually.TrueAsync(async () => await db.ScalarAsync<long>("select count(*) from conversation.outbox where delivered_at is null") == 0);
+            await Eventually.TrueAsync(async () => await db.ScalarAsync<long>("select count(*) from conversation.outbox where failed_at is null") == 0);
         }
         // The menu is two messages: each user got it once, none lost, none twice.
         Assert.All(users, u => Assert.Equal(2, line.DeliveredTo(u).Count));

@@ -153,7 +153,7 @@ public sealed class LineConversationTests(TestDatabase db) : IClassFixture<TestD
         bot.Line.NextReplies(FakeOutcome.ServerError);
         await bot.SendAsync(bot.Events.Text(user, "メニュー"));
         await bot.TextsToAsync(user, 2);
-        await Eventually.TrueAsync(async () => await db.ScalarAsync<long>("select count(*) from conversation.outbox where conversation_key = @k and delivered_at is not null", ("k", "line:" + user)) == 1);
+        await Eventually.TrueAsync(async () => await db.ScalarAsync<long>("select count(*) from conversation.outbox where conversation_key = @k", ("k", "line:" + user)) == 0);
         Assert.Equal([500, 200], bot.Line.Replies.Select(r => r.Status));
         Assert.Empty(bot.Line.Pushes);
         Assert.Equal(2, bot.Line.DeliveredTo(user).Count);

@@ -1,12 +1,12 @@
 -- A turn's replies, written in the same commit as its state, transcript and the inbound row's removal, and delivered
--- afterwards by the outbox sender, oldest first per conversation. With the personal-data keys configured the payload
--- (replies and the delivery details of the inbound activity) is stored sealed.
+-- afterwards by the outbox sender, oldest first per conversation; a row is deleted once delivered. With the
+-- personal-data keys configured the payload (replies and the delivery details of the inbound activity) is sealed.
 create table conversation.outbox (
     id bigint generated always as identity primary key,
     conversation_key text not null,
     -- Derives the channel's idempotency keys (LINE: X-Line-Retry-Key per batch): stable across retries, hosts, restarts.
     delivery_key uuid not null default gen_random_uuid(),
-    payload jsonb,
+    payload text,
     key_id text,
     sealed bytea,
     created_at timestamptz not null,
@@ -17,14 +17,12 @@ create table conversation.outbox (
     reply_used boolean not null default false,
     next_attempt_at timestamptz not null,
     last_error text,
-    delivered_at timestamptz,
     -- Set aside after retrying for the configured time: shown on /health/delivery and the console, never dropped.
     failed_at timestamptz,
-    constraint outbox_one_form check (delivered_at is not null or (payload is null) <> (sealed is null))
+    constraint outbox_one_form check ((payload is null) <> (sealed is null))
 );
-create index outbox_pending on conversation.outbox (conversation_key, id) where delivered_at is null and failed_at is null;
+create index outbox_pending on conversation.outbox (conversation_key, id) where failed_at is null;
 create index outbox_set_aside on conversation.outbox (failed_at) where failed_at is not null;
-create index outbox_delivered on conversation.outbox (delivered_at) where delivered_at is not null;
 
 -- Typed text waits here until its turn runs: sealed like the outbox when keys are configured.
 alter table conversation.inbound alter column activity drop not null;
