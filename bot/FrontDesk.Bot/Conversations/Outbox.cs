@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
 using FrontDesk.Bot.Registration;
+using FrontDesk.Knowledge.Database;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -20,6 +21,7 @@ namespace FrontDesk.Bot.Conversations;
 /// </summary>
 public sealed partial class Outbox(
     NpgsqlDataSource db,
+    IOptions<DatabaseOptions> database,
     ChannelSenders senders,
     FieldCipher cipher,
     TimeProvider time,
@@ -36,6 +38,26 @@ public sealed partial class Outbox(
     // Rows this process wrote and has not tried yet: only for these is it certain that no attempt reached the channel.
     readonly ConcurrentDictionary<long, byte> untried = new();
     volatile bool running;
+
+    // A delivery holds its connection while the channel's call runs. Its own pool, so that hung calls never take the
+    // connections turns and webhooks need; no session reset on return, since every lock is released explicitly.
+    NpgsqlDataSource? pool;
+
+    NpgsqlDataSource Pool => LazyInitializer.EnsureInitialized(ref pool, () =>
+    {
+        var builder = new NpgsqlDataSourceBuilder(database.Value.ConnectionString);
+        builder.ConnectionStringBuilder.NoResetOnClose = true;
+        builder.ConnectionStringBuilder.MaxPoolSize = options.Value.MaxConcurrentDeliveries + 16;
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 16;
+        return builder.Build();
+    });
+
+    public override void Dispose()
+    {
+        pool?.Dispose();
+        base.Dispose();
+    }
 
     /// <summary>The row to insert with a turn: its payload, plain or sealed.</summary>
     public (string? Json, string? KeyId, byte[]? Sealed) Payload(Activity inbound, IReadOnlyList<Activity> replies)
@@ -139,13 +161,14 @@ public sealed partial class Outbox(
     async Task DeliverAsync(ConversationAddress address, bool wait, CancellationToken ct)
     {
         using var held = await local.LockAsync(address.Key, ct);
-        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var conn = await Pool.OpenConnectionAsync(ct);
         await using var batch = new NpgsqlBatch(conn)
         {
             BatchCommands =
             {
                 // The bookkeeping of a delivery need not wait for the disk: if a crash loses it, the row is simply tried
-                // again and LINE recognises the repeat (a used reply token, an accepted retry key).
+                // again and LINE recognises the repeat (a used reply token, an accepted retry key). Sessions of this
+                // pool only ever run outbox statements.
                 new(wait
                     ? "select set_config('synchronous_commit', 'off', false), true from (select pg_advisory_lock(hashtextextended($1, 2))) locked"
                     : "select set_config('synchronous_commit', 'off', false), pg_try_advisory_lock(hashtextextended($1, 2))")
@@ -175,11 +198,19 @@ public sealed partial class Outbox(
         }
         finally
         {
-            // The pool resets the session (synchronous_commit included) when the connection goes back; not the lock.
             if (locked.Value)
             {
-                await using var unlock = new NpgsqlBatch(conn) { BatchCommands = { UnlockCommand(address) } };
-                await unlock.ExecuteNonQueryAsync(CancellationToken.None);
+                try
+                {
+                    await using var unlock = new NpgsqlBatch(conn) { BatchCommands = { UnlockCommand(address) } };
+                    await unlock.ExecuteNonQueryAsync(CancellationToken.None);
+                }
+                catch (Exception) when (conn.State != System.Data.ConnectionState.Closed)
+                {
+                    // A session that may still hold the lock must not go back to the pool: closing it ends the lock.
+                    NpgsqlConnection.ClearPool(conn);
+                    throw;
+                }
             }
         }
     }
