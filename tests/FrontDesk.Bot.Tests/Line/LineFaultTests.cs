@@ -246,10 +246,13 @@ public sealed class LineSetAsideTests(TestDatabase db) : IClassFixture<TestDatab
         await bot.App.Services.GetRequiredService<StaffAccounts>().AddAsync("outbox-sato", "佐藤", "coordinator", "correct horse battery", CancellationToken.None);
         using var browser = bot.App.CreateBrowser();
         var token = ConsoleForms.TokenIn(await browser.GetStringAsync("/console/sign-in"));
-        using (var signIn = await browser.PostAsync("/console/sign-in", new FormUrlEncodedContent(new Dictionary<string, string>
-               {
-                   ["login"] = "outbox-sato", ["password"] = "correct horse battery", ["__RequestVerificationToken"] = token,
-               })))
+        var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["login"] = "outbox-sato",
+            ["password"] = "correct horse battery",
+            ["__RequestVerificationToken"] = token,
+        });
+        using (var signIn = await browser.PostAsync("/console/sign-in", form))
             Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
         var queue = await browser.GetStringAsync("/console");
         Assert.Contains("id=\"undelivered\"", queue);
