@@ -20,12 +20,16 @@ public static class LineBench
         var perSender = IntArg(args, "--webhooks", 20);
         var seconds = IntArg(args, "--seconds", 15);
         var rate = IntArg(args, "--rate", 3);
+        var hangPercent = IntArg(args, "--hang-percent", 10);
         await using var db = await BenchDatabase.CreateAsync();
         await using var line = await FakeLinePlatform.StartAsync(new FakeLineSettings { ValidateRequests = false });
         var settings = new Dictionary<string, string?>(line.BotSettings)
         {
             ["Logging:LogLevel:Default"] = "Warning",
             ["Database:ConnectionString"] = db.ConnectionString,
+            // A hung LINE call is given up after 2 s (default 10 s): with per-user order kept, a user's later answers
+            // wait behind each hung call, so the timeout bounds the drain (see LINE-NOTES.md).
+            ["Line:RequestTimeout"] = "00:00:02",
         };
         // The web host's content root, which the test assemblies get from MSBuild and this program must name.
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_FRONTDESK_BOT", Path.Combine(RepositoryRoot.Path, "bot", "FrontDesk.Bot"));
@@ -34,44 +38,53 @@ public static class LineBench
             line.WebhookUrl = new Uri(http.BaseAddress!, "/line/webhook");
         await KnowledgeContent.LoadAsync(app.Services, KnowledgeContent.ArticlesFolder);
 
-        var replied = new ConcurrentDictionary<string, long>();
+        // Each user's answers arrive in the order of the questions (by reply or by push), so the n-th delivery answers the n-th webhook.
+        var delivered = new ConcurrentDictionary<string, ConcurrentQueue<long>>();
         line.CallRecorded += call =>
         {
-            if (call.ReplyToken is { } token && call.Succeeded)
-                replied.TryAdd(token, Stopwatch.GetTimestamp());
+            if (call.Succeeded && call.User is { } user && call.Path is "/v2/bot/message/reply" or "/v2/bot/message/push")
+                delivered.GetOrAdd(user, _ => new()).Enqueue(Stopwatch.GetTimestamp());
         };
 
         // Warm-up at full width: JIT, thread pool and one pooled connection per concurrent sender, as in steady state.
-        await RunAsync(line, replied, senders, 10, pace: null);
+        await RunAsync(line, delivered, senders, 10, pace: null);
         // Other work on the machine skews every figure; the load average says how much there was.
         var loadBefore = LoadAverage();
         Console.WriteLine($"LINE webhook benchmark: {Environment.ProcessorCount} cores; web host, fake LINE platform and PostgreSQL on loopback; one knowledge question per webhook (the project's articles)");
         Console.WriteLine();
-        Console.WriteLine("| scenario | webhooks | acks/s | ack p50 ms | ack p99 ms | ack max ms | reply p50 ms | reply p95 ms | reply p99 ms | non-200 |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        Report($"{senders} senders, one webhook per second each", await RunAsync(line, replied, senders, seconds, pace: TimeSpan.FromSeconds(1)));
-        Report($"{senders} senders, {rate} webhooks per second each", await RunAsync(line, replied, senders, seconds * rate, pace: TimeSpan.FromSeconds(1.0 / rate)));
-        Report($"{senders} concurrent senders, back-to-back", await RunAsync(line, replied, senders, perSender, pace: null));
+        Console.WriteLine("| scenario | webhooks | acks/s | ack p50 ms | ack p99 ms | ack max ms | reply p50 ms | reply p95 ms | reply p99 ms | drain s | non-200 | lost | twice |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Report($"{senders} senders, one webhook per second each", await RunAsync(line, delivered, senders, seconds, pace: TimeSpan.FromSeconds(1)));
+        var paced = await RunAsync(line, delivered, senders, seconds * rate, pace: TimeSpan.FromSeconds(1.0 / rate));
+        Report($"{senders} senders, {rate} webhooks per second each", paced);
+        Report($"{senders} concurrent senders, back-to-back", await RunAsync(line, delivered, senders, perSender, pace: null));
+        line.Faults = FakeFaults.Share(hangPercent / 100.0, FakeOutcome.Hang);
+        var faulty = await RunAsync(line, delivered, senders, seconds * rate, pace: TimeSpan.FromSeconds(1.0 / rate));
+        line.Faults = null;
+        Report($"{senders} senders, {rate} webhooks per second each, {hangPercent} % of LINE calls hang past the 2 s timeout", faulty);
         Console.WriteLine();
-        Console.WriteLine("ack = webhook POST answered (event recorded durably); reply = from the start of the POST to the reply API call reaching the fake platform.");
+        Console.WriteLine("ack = webhook POST answered (event recorded durably); reply = from the start of the POST to the answer (reply or push) reaching the fake platform;");
+        Console.WriteLine("drain = from the first webhook until every answer was delivered; lost / twice = answers never delivered / delivered more than once.");
+        Console.WriteLine($"faults: {line.Calls.Count(c => c.Fault == FakeOutcome.Hang)} hung calls; drain {faulty.Drain:F1} s against {paced.Drain:F1} s without faults ({faulty.Drain / paced.Drain:F2}x).");
 
         await Task.Delay(500);
         await using var check = NpgsqlDataSource.Create(db.ConnectionString);
         await using var cmd = check.CreateCommand("select count(*) from conversation.inbound");
         var left = (long)(await cmd.ExecuteScalarAsync())!;
         Console.WriteLine($"left unprocessed: {left}; Messaging API calls: {line.Calls.Count}; load average before/after: {loadBefore} / {LoadAverage()}");
-        return left == 0 ? 0 : 1;
+        return left == 0 && faulty.Lost == 0 ? 0 : 1;
     }
 
-    static async Task<Result> RunAsync(FakeLinePlatform line, ConcurrentDictionary<string, long> replied, int senders, int webhooksEach, TimeSpan? pace)
+    static async Task<Result> RunAsync(FakeLinePlatform line, ConcurrentDictionary<string, ConcurrentQueue<long>> delivered, int senders, int webhooksEach, TimeSpan? pace)
     {
         var acks = new ConcurrentBag<double>();
-        var sent = new ConcurrentDictionary<string, long>();
+        var sent = new ConcurrentDictionary<string, List<long>>();
         var failures = 0;
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, senders).Select(s => Task.Run(async () =>
         {
             var user = "U" + Convert.ToHexString(Guid.NewGuid().ToByteArray()).ToLowerInvariant();
+            var mine = sent[user] = [];
             if (pace is { } spread)
                 await Task.Delay(spread * s / senders);
             var next = Stopwatch.GetTimestamp();
@@ -79,11 +92,10 @@ public static class LineBench
             {
                 // Distinct answerable questions in turn: a repeated or unanswerable one would hand the user to a coordinator.
                 var e = line.Events.Text(user, BenchQuestions.Answerable[(s + i) % BenchQuestions.Answerable.Count]);
-                var token = e["replyToken"]!.GetValue<string>();
                 var body = line.WebhookBody(e);
                 var signature = line.Sign(body);
                 var started = Stopwatch.GetTimestamp();
-                sent[token] = started;
+                mine.Add(started);
                 using (var response = await line.PostWebhookAsync(body, signature))
                 {
                     acks.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
@@ -100,21 +112,37 @@ public static class LineBench
             }
         })));
         var elapsed = clock.Elapsed.TotalSeconds;
+        int Count(string user) => delivered.TryGetValue(user, out var q) ? q.Count : 0;
         var deadline = Stopwatch.StartNew();
-        while (sent.Keys.Any(t => !replied.ContainsKey(t)) && deadline.Elapsed < TimeSpan.FromMinutes(2))
+        while (sent.Any(s => Count(s.Key) < s.Value.Count) && deadline.Elapsed < TimeSpan.FromMinutes(3))
             await Task.Delay(50);
+        // A moment more, so that a late duplicate is counted too.
+        await Task.Delay(1000);
         var ackSorted = acks.Order().ToList();
-        var e2e = sent.Where(s => replied.ContainsKey(s.Key))
-            .Select(s => Stopwatch.GetElapsedTime(s.Value, replied[s.Key]).TotalMilliseconds).Order().ToList();
+        var e2e = new List<double>();
+        var last = 0L;
+        int lost = 0, twice = 0;
+        foreach (var (user, starts) in sent)
+        {
+            var arrivals = delivered.TryGetValue(user, out var q) ? q.ToArray() : [];
+            for (var i = 0; i < Math.Min(starts.Count, arrivals.Length); i++)
+                e2e.Add(Stopwatch.GetElapsedTime(starts[i], arrivals[i]).TotalMilliseconds);
+            if (arrivals.Length > 0)
+                last = Math.Max(last, arrivals[Math.Min(starts.Count, arrivals.Length) - 1]);
+            lost += Math.Max(0, starts.Count - arrivals.Length);
+            twice += Math.Max(0, arrivals.Length - starts.Count);
+        }
+        e2e.Sort();
+        var first = sent.Values.Where(v => v.Count > 0).Min(v => v[0]);
         return new Result(ackSorted.Count, ackSorted.Count / elapsed, Percentiles.Of(ackSorted, 50), Percentiles.Of(ackSorted, 99), ackSorted[^1],
-            Percentiles.Of(e2e, 50), Percentiles.Of(e2e, 95), Percentiles.Of(e2e, 99), failures + (sent.Count - e2e.Count));
+            Percentiles.Of(e2e, 50), Percentiles.Of(e2e, 95), Percentiles.Of(e2e, 99), Stopwatch.GetElapsedTime(first, last).TotalSeconds, failures, lost, twice);
     }
 
     static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     static void Report(string scenario, Result r) =>
-        Console.WriteLine($"| {scenario} | {r.Webhooks} | {r.PerSecond:F0} | {r.AckP50:F1} | {r.AckP99:F1} | {r.AckMax:F1} | {r.E2eP50:F1} | {r.E2eP95:F1} | {r.E2eP99:F1} | {r.Failures} |");
+        Console.WriteLine($"| {scenario} | {r.Webhooks} | {r.PerSecond:F0} | {r.AckP50:F1} | {r.AckP99:F1} | {r.AckMax:F1} | {r.E2eP50:F1} | {r.E2eP95:F1} | {r.E2eP99:F1} | {r.Drain:F1} | {r.Failures} | {r.Lost} | {r.Twice} |");
 
     static int IntArg(string[] args, string name, int fallback)
     {
@@ -122,5 +150,6 @@ public static class LineBench
         return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
     }
 
-    sealed record Result(int Webhooks, double PerSecond, double AckP50, double AckP99, double AckMax, double E2eP50, double E2eP95, double E2eP99, int Failures);
+    sealed record Result(int Webhooks, double PerSecond, double AckP50, double AckP99, double AckMax, double E2eP50, double E2eP95, double E2eP99,
+        double Drain, int Failures, int Lost, int Twice);
 }

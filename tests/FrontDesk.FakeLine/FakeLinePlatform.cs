@@ -27,20 +27,65 @@ public sealed record ApiCall(
     string? User,
     string? ReplyToken,
     string? ContentType = null,
-    int ContentLength = 0)
+    int ContentLength = 0,
+    FakeOutcome? Fault = null)
 {
     public JsonArray Messages => Body?["messages"] as JsonArray ?? [];
     public bool Succeeded => Status is >= 200 and < 300;
 }
 
-/// <summary>How the fake answers the next push or reply, to script failures.</summary>
+/// <summary>How the fake answers a push or reply, to script failures. A call that got no answer is recorded with status 0.</summary>
 public enum FakeOutcome
 {
     TooManyRequests,
     ServerError,
-    /// <summary>The message is delivered, but the answer is a 500: a retry with the same key then gets 409.</summary>
+    /// <summary>The message is delivered, but the answer is a 500: a retry with the same key then gets 409, a reply token is used.</summary>
     DeliveredThenServerError,
+    /// <summary>No answer until the client gives up (its timeout); nothing is executed.</summary>
+    Hang,
+    /// <summary>The connection is dropped without an answer ("response ended prematurely"); nothing is executed.</summary>
+    Reset,
+    /// <summary>The message is delivered, then no answer until the client gives up.</summary>
+    DeliveredThenHang,
+    /// <summary>The message is delivered, then the connection is dropped.</summary>
+    DeliveredThenReset,
 }
+
+/// <summary>Fault plans for <see cref="FakeLinePlatform.Faults"/>: which outcome, if any, a reply or push call gets.</summary>
+public static class FakeFaults
+{
+    /// <summary>A share of the calls, at random but repeatably for a seed.</summary>
+    public static Func<FakeCall, FakeOutcome?> Share(double share, FakeOutcome outcome, int seed = 7)
+    {
+        var random = new Random(seed);
+        return _ =>
+        {
+            lock (random)
+                return random.NextDouble() < share ? outcome : null;
+        };
+    }
+
+    /// <summary>
+    /// The n-th call of this kind with one reply token (reply) or retry key (push) gets the n-th outcome (null: answered
+    /// normally); later calls, and calls of the other kind, none.
+    /// </summary>
+    public static Func<FakeCall, FakeOutcome?> PerAttempt(FakeCallKind kind, params FakeOutcome?[] outcomes)
+    {
+        var seen = new ConcurrentDictionary<string, int>();
+        return call =>
+        {
+            if (call.Kind != kind)
+                return null;
+            var n = seen.AddOrUpdate(call.ReplyToken ?? call.RetryKey ?? "", 1, (_, c) => c + 1);
+            return n <= outcomes.Length ? outcomes[n - 1] : null;
+        };
+    }
+}
+
+public enum FakeCallKind { Reply, Push }
+
+/// <summary>What a fault plan sees of a call.</summary>
+public sealed record FakeCall(FakeCallKind Kind, string? User, string? ReplyToken, string? RetryKey);
 
 public sealed class FakeLineSettings
 {
@@ -98,6 +143,10 @@ public sealed class FakeLinePlatform : IAsyncDisposable
     public string Destination { get; } = "U" + Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
     public TimeProvider Time => settings.Time;
     public TimeSpan ReplyTokenLifetime { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>Faults for reply and push calls that no <see cref="NextReplies"/> / <see cref="NextPushes"/> entry scripts; null = none.</summary>
+    public Func<FakeCall, FakeOutcome?>? Faults { get; set; }
+    /// <summary>How long a hanging call waits at most when the client does not give up first.</summary>
+    public TimeSpan HangFor { get; set; } = TimeSpan.FromMinutes(2);
     public LineEvents Events { get; }
     /// <summary>Raised for every call as it is recorded (benchmarks take their timestamps here).</summary>
     public event Action<ApiCall>? CallRecorded;
@@ -305,28 +354,91 @@ public sealed class FakeLinePlatform : IAsyncDisposable
         }
     }
 
-    async Task ReplyAsync(HttpContext ctx, JsonObject body)
+    FakeOutcome? NextFault(ConcurrentQueue<FakeOutcome> scripted, FakeCall call) =>
+        scripted.TryDequeue(out var next) ? next : Faults?.Invoke(call);
+
+    /// <summary>The faults that leave the call unexecuted: an error answer, a hang or a dropped connection. False for the others.</summary>
+    async Task<bool> FailBeforeAsync(HttpContext ctx, FakeOutcome? fault, string path, JsonObject body, string? retryKey, string? user, string? token)
     {
-        var token = body["replyToken"]!.GetValue<string>();
-        if (replyOutcomes.TryDequeue(out var scripted))
+        switch (fault)
         {
-            var code = scripted == FakeOutcome.TooManyRequests ? 429 : 500;
-            await AnswerAsync(ctx, Record("POST", "/v2/bot/message/reply", body, null, code, [], null, token), code, new JsonObject { ["message"] = code == 429 ? "Too Many Requests" : "Internal Server Error" });
+            case FakeOutcome.TooManyRequests or FakeOutcome.ServerError:
+                var code = fault == FakeOutcome.TooManyRequests ? 429 : 500;
+                await AnswerAsync(ctx, Record("POST", path, body, retryKey, code, [], user, token, fault: fault), code,
+                    new JsonObject { ["message"] = code == 429 ? "Too Many Requests" : "Internal Server Error" });
+                return true;
+            case FakeOutcome.Hang or FakeOutcome.Reset:
+                Record("POST", path, body, retryKey, 0, [], user, token, fault: fault);
+                await NoAnswerAsync(ctx, fault.Value);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>After the call was executed: the answer the fault stands for. False when the call gets its normal answer.</summary>
+    async Task<bool> FailAfterAsync(HttpContext ctx, FakeOutcome? fault)
+    {
+        switch (fault)
+        {
+            case FakeOutcome.DeliveredThenServerError:
+                ctx.Response.StatusCode = 500;
+                await ctx.Response.WriteAsJsonAsync(new JsonObject { ["message"] = "Internal Server Error" });
+                return true;
+            case FakeOutcome.DeliveredThenHang:
+                await NoAnswerAsync(ctx, FakeOutcome.Hang);
+                return true;
+            case FakeOutcome.DeliveredThenReset:
+                await NoAnswerAsync(ctx, FakeOutcome.Reset);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    async Task NoAnswerAsync(HttpContext ctx, FakeOutcome fault)
+    {
+        if (fault == FakeOutcome.Reset)
+        {
+            ctx.Abort();
             return;
         }
-        // Single use and valid for about a minute (LINE: "use it within one minute").
+        try
+        {
+            await Task.Delay(HangFor, Time, ctx.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            // The client gave up, as it should.
+            return;
+        }
+        ctx.Abort();
+    }
+
+    async Task ReplyAsync(HttpContext ctx, JsonObject body)
+    {
+        const string path = "/v2/bot/message/reply";
+        var token = body["replyToken"]!.GetValue<string>();
+        replyTokens.TryGetValue(token, out var known);
+        var fault = NextFault(replyOutcomes, new FakeCall(FakeCallKind.Reply, known?.UserId, token, null));
+        if (await FailBeforeAsync(ctx, fault, path, body, null, known?.UserId, token))
+            return;
+        // Single use and valid for about a minute (LINE: "use it within one minute"); a used one gets 400 as LINE answers.
         var valid = replyTokens.TryGetValue(token, out var issued) && !issued.Used && Time.GetUtcNow() - issued.IssuedAt <= ReplyTokenLifetime
             && replyTokens.TryUpdate(token, issued with { Used = true }, issued);
         if (!valid)
         {
-            await AnswerAsync(ctx, Record("POST", "/v2/bot/message/reply", body, null, 400, [], issued?.UserId, token), 400, new JsonObject { ["message"] = "Invalid reply token" });
+            await AnswerAsync(ctx, Record("POST", path, body, null, 400, [], issued?.UserId, token), 400, new JsonObject { ["message"] = "Invalid reply token" });
             return;
         }
         // Recorded before delivery, so a test that sees the messages also sees the call.
-        var call = Record("POST", "/v2/bot/message/reply", body, null, 200, [], issued!.UserId, token);
+        var call = Record("POST", path, body, null, fault is null ? 200 : FaultStatus(fault.Value), [], issued!.UserId, token, fault: fault);
         var sent = Deliver(issued.UserId, (JsonArray)body["messages"]!);
-        await AnswerAsync(ctx, call, 200, new JsonObject { ["sentMessages"] = sent });
+        if (!await FailAfterAsync(ctx, fault))
+            await AnswerAsync(ctx, call, 200, new JsonObject { ["sentMessages"] = sent });
     }
+
+    static int FaultStatus(FakeOutcome fault) => fault == FakeOutcome.DeliveredThenServerError ? 500 : 0;
 
     async Task PushAsync(HttpContext ctx, JsonObject body, string? retryKey)
     {
@@ -338,23 +450,23 @@ public sealed class FakeLinePlatform : IAsyncDisposable
                 new JsonObject { ["message"] = "The retry key is already accepted" });
             return;
         }
-        var scripted = pushOutcomes.TryDequeue(out var next) ? next : (FakeOutcome?)null;
-        if (scripted is FakeOutcome.TooManyRequests or FakeOutcome.ServerError)
+        var fault = NextFault(pushOutcomes, new FakeCall(FakeCallKind.Push, to, null, retryKey));
+        if (await FailBeforeAsync(ctx, fault, "/v2/bot/message/push", body, retryKey, to, null))
+            return;
+        var requestId = Guid.NewGuid().ToString();
+        // Two concurrent requests with one key: only one is executed.
+        if (retryKey is not null && !acceptedRetryKeys.TryAdd(retryKey, requestId))
         {
-            var code = scripted == FakeOutcome.TooManyRequests ? 429 : 500;
-            await AnswerAsync(ctx, Record("POST", "/v2/bot/message/push", body, retryKey, code, [], to, null), code,
-                new JsonObject { ["message"] = code == 429 ? "Too Many Requests" : "Internal Server Error" });
+            ctx.Response.Headers["x-line-accepted-request-id"] = acceptedRetryKeys[retryKey];
+            await AnswerAsync(ctx, Record("POST", "/v2/bot/message/push", body, retryKey, 409, [], to, null), 409,
+                new JsonObject { ["message"] = "The retry key is already accepted" });
             return;
         }
-        var requestId = Guid.NewGuid().ToString();
-        if (retryKey is not null)
-            acceptedRetryKeys[retryKey] = requestId;
-        var status = scripted == FakeOutcome.DeliveredThenServerError ? 500 : 200;
-        var call = Record("POST", "/v2/bot/message/push", body, retryKey, status, [], to, null);
+        var call = Record("POST", "/v2/bot/message/push", body, retryKey, fault is null ? 200 : FaultStatus(fault.Value), [], to, null, fault: fault);
         var sent = Deliver(to, (JsonArray)body["messages"]!);
         ctx.Response.Headers["x-line-request-id"] = requestId;
-        await AnswerAsync(ctx, call, status,
-            status == 200 ? new JsonObject { ["sentMessages"] = sent } : new JsonObject { ["message"] = "Internal Server Error" });
+        if (!await FailAfterAsync(ctx, fault))
+            await AnswerAsync(ctx, call, 200, new JsonObject { ["sentMessages"] = sent });
     }
 
     async Task UploadRichMenuImageAsync(HttpContext ctx, string path, byte[] bytes, string? contentType)
@@ -398,9 +510,9 @@ public sealed class FakeLinePlatform : IAsyncDisposable
     }
 
     ApiCall Record(string method, string path, JsonNode? body, string? retryKey, int status, IReadOnlyList<SchemaError> errors, string? user, string? replyToken,
-        string? contentType = null, int contentLength = 0)
+        string? contentType = null, int contentLength = 0, FakeOutcome? fault = null)
     {
-        var call = new ApiCall(Interlocked.Increment(ref sequence), Time.GetUtcNow(), method, path, body, retryKey, status, errors, user, replyToken, contentType, contentLength);
+        var call = new ApiCall(Interlocked.Increment(ref sequence), Time.GetUtcNow(), method, path, body, retryKey, status, errors, user, replyToken, contentType, contentLength, fault);
         lock (calls)
             calls.Add(call);
         CallRecorded?.Invoke(call);

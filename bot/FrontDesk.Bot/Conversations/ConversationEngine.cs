@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using FrontDesk.Bot.Registration;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -9,18 +10,22 @@ namespace FrontDesk.Bot.Conversations;
 /// <summary>
 /// Runs turns one at a time per conversation, in arrival order, across every host sharing the database:
 /// accepted activities wait in <c>conversation.inbound</c>; a drain takes a PostgreSQL advisory lock on the
-/// conversation, then for each pending activity loads state, runs the pipeline, saves state, transcript and the
-/// removal of the inbound row in one statement guarded by the state's version, and only then sends the replies.
+/// conversation, then for each pending activity loads state, runs the pipeline, and saves state, transcript, the
+/// replies (into <c>conversation.outbox</c>) and the removal of the inbound row in one statement guarded by the
+/// state's version. The <see cref="Outbox"/> delivers the replies afterwards, outside the turn.
+/// With the personal-data keys configured, inbound activities and replies are stored sealed.
 /// </summary>
 public sealed partial class ConversationEngine(
     NpgsqlDataSource db,
     TurnPipeline pipeline,
-    ChannelSenders senders,
+    Outbox outbox,
+    FieldCipher cipher,
     TimeProvider time,
     IOptions<ConversationOptions> options,
     ILogger<ConversationEngine> logger)
 {
     const int MaxFailedAttempts = 3;
+    const string InboundPurpose = "conversation.inbound";
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>Records the activity durably; processing happens in a drain.</summary>
@@ -31,29 +36,42 @@ public sealed partial class ConversationEngine(
             clean = clean with { Timestamp = time.GetUtcNow() };
         // Accepts for one conversation take turns (a transaction lock apart from the drain's), so ids are handed out
         // and committed in the same order and a drain never runs a later message before an earlier one commits.
+        var (json, keyId, sealedValue) = Inbound(JsonSerializer.Serialize(clean, Json));
         await using var cmd = db.CreateCommand("""
             with turn as (select pg_advisory_xact_lock(hashtextextended(@key, 1)))
-            insert into conversation.inbound (conversation_key, activity, received_at)
-            select @key, @activity, @now from turn returning id
+            insert into conversation.inbound (conversation_key, activity, key_id, sealed, received_at)
+            select @key, @activity, @keyId, @sealed, @now from turn returning id
             """);
         cmd.Parameters.AddWithValue("key", address.Key);
-        cmd.Parameters.Add(new NpgsqlParameter("activity", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(clean, Json) });
+        cmd.Parameters.Add(new NpgsqlParameter("activity", NpgsqlDbType.Jsonb) { Value = (object?)json ?? DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter("keyId", NpgsqlDbType.Text) { Value = (object?)keyId ?? DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter("sealed", NpgsqlDbType.Bytea) { Value = (object?)sealedValue ?? DBNull.Value });
         cmd.Parameters.AddWithValue("now", time.GetUtcNow());
         return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
     /// <summary>
-    /// The activities as <c>conversation.inbound.activity</c> values (cleaned, timestamped), for a channel that records
-    /// them in the same statement as its own dedupe rows (LINE) and then calls <see cref="TurnDispatcher.Schedule"/>.
+    /// The activities as <c>conversation.inbound</c> values (cleaned, timestamped; plain <c>activity</c> or, with keys,
+    /// <c>key_id</c> and <c>sealed</c>), for a channel that records them in the same statement as its own dedupe rows
+    /// (LINE) and then calls <see cref="TurnDispatcher.Schedule"/>.
     /// </summary>
-    public string[] ToInboundJson(IReadOnlyList<Activity> items)
+    public (string?[] Json, string?[] KeyIds, byte[]?[] Sealed) ToInbound(IReadOnlyList<Activity> items)
     {
         var now = time.GetUtcNow();
-        return items.Select(a =>
+        var rows = items.Select(a =>
         {
             var clean = InputSanitizer.Clean(a, options.Value.MaxInputLength);
-            return JsonSerializer.Serialize(clean.Timestamp == default ? clean with { Timestamp = now } : clean, Json);
-        }).ToArray();
+            return Inbound(JsonSerializer.Serialize(clean.Timestamp == default ? clean with { Timestamp = now } : clean, Json));
+        }).ToList();
+        return (rows.Select(r => r.Json).ToArray(), rows.Select(r => r.KeyId).ToArray(), rows.Select(r => r.Sealed).ToArray());
+    }
+
+    (string? Json, string? KeyId, byte[]? Sealed) Inbound(string json)
+    {
+        if (!cipher.Enabled)
+            return (json, null, null);
+        var value = cipher.Seal(InboundPurpose, json);
+        return (null, value.KeyId, value.Data);
     }
 
     /// <summary>Accepts the activity and processes it before returning (terminal chat, kiosk, tests).</summary>
@@ -61,6 +79,7 @@ public sealed partial class ConversationEngine(
     {
         await AcceptAsync(address, activity, ct);
         await DrainAsync(address, ct);
+        await outbox.DeliverNowAsync(address, ct);
     }
 
     /// <summary>Processes every pending activity of the conversation, oldest first. Safe to call from any host at any time.</summary>
@@ -93,22 +112,23 @@ public sealed partial class ConversationEngine(
                 pending.State.LastInboundAt = pending.Inbound.Timestamp;
                 var turn = new TurnContext(address, pending.Inbound, pending.State, time.GetUtcNow());
                 await pipeline.RunAsync(turn, ct);
-                var (saved, next) = await SaveAsync(conn, address, pending, turn, ct);
+                var (saved, outboxId, next) = await SaveAsync(conn, address, pending, turn, ct);
                 if (saved)
                 {
-                    await senders.SendAsync(address, pending.Inbound, turn.Outbound, ct);
+                    if (outboxId is { } id)
+                        outbox.Written(address, id);
                     return next;
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // Storage failed (the pipeline itself never throws: ErrorMiddleware catches flow failures).
-                if (!await RecordFailureAsync(conn, address, pending.Id, e, ct))
-                    return null;
                 // Set aside for good: tell the user rather than stay silent, then go on with the next message.
                 var apology = new TurnContext(address, pending.Inbound, new ConversationState(), time.GetUtcNow());
                 apology.Say(BotTexts.TurnFailed);
-                await senders.SendAsync(address, pending.Inbound, apology.Outbound, ct);
+                if (await RecordFailureAsync(conn, address, pending, apology.Outbound, e, ct) is not { } apologyId)
+                    return null;
+                outbox.Written(address, apologyId);
                 return await LoadAsync(conn, address, takeLock: false, ct);
             }
             LogConflict(address.Channel, attempt);
@@ -123,7 +143,7 @@ public sealed partial class ConversationEngine(
 
     static NpgsqlBatchCommand[] LoadCommands(ConversationAddress address) =>
     [
-        new("select id, activity from conversation.inbound where conversation_key = $1 and failed_at is null order by id limit 1") { Parameters = { new() { Value = address.Key } } },
+        new("select id, activity::text, key_id, sealed from conversation.inbound where conversation_key = $1 and failed_at is null order by id limit 1") { Parameters = { new() { Value = address.Key } } },
         new("select state, version from conversation.conversations where key = $1") { Parameters = { new() { Value = address.Key } } },
     ];
 
@@ -140,12 +160,13 @@ public sealed partial class ConversationEngine(
         return await ReadPendingAsync(reader, ct);
     }
 
-    static async Task<Pending?> ReadPendingAsync(NpgsqlDataReader reader, CancellationToken ct)
+    async Task<Pending?> ReadPendingAsync(NpgsqlDataReader reader, CancellationToken ct)
     {
         if (!await reader.ReadAsync(ct))
             return null;
         var id = reader.GetInt64(0);
-        var inbound = JsonSerializer.Deserialize<Activity>(reader.GetString(1), Json)!;
+        var json = reader.IsDBNull(1) ? cipher.Open(InboundPurpose, new Sealed(reader.GetString(2), reader.GetFieldValue<byte[]>(3))) : reader.GetString(1);
+        var inbound = JsonSerializer.Deserialize<Activity>(json, Json)!;
         await reader.NextResultAsync(ct);
         if (await reader.ReadAsync(ct))
             return new Pending(id, inbound, JsonSerializer.Deserialize<ConversationState>(reader.GetString(0), Json)!, reader.GetInt32(1));
@@ -153,10 +174,10 @@ public sealed partial class ConversationEngine(
     }
 
     /// <summary>
-    /// One statement saves the state (only if its version still matches), the transcript rows and the inbound row's
-    /// removal, all or nothing; the same round trip reads the next pending activity.
+    /// One statement saves the state (only if its version still matches), the transcript rows, the outbox row with the
+    /// replies and the inbound row's removal, all or nothing; the same round trip reads the next pending activity.
     /// </summary>
-    async Task<(bool Saved, Pending? Next)> SaveAsync(NpgsqlConnection conn, ConversationAddress address, Pending pending, TurnContext turn, CancellationToken ct)
+    async Task<(bool Saved, long? OutboxId, Pending? Next)> SaveAsync(NpgsqlConnection conn, ConversationAddress address, Pending pending, TurnContext turn, CancellationToken ct)
     {
         var saveState = pending.Version == 0
             ? """
@@ -167,6 +188,7 @@ public sealed partial class ConversationEngine(
               update conversation.conversations set state = $3, version = version + 1, updated_at = $5
               where key = $1 and version = $4 returning 1
               """;
+        var (payload, keyId, sealedPayload) = turn.Outbound.Count > 0 ? outbox.Payload(pending.Inbound, turn.Outbound) : (null, null, null);
         var save = new NpgsqlBatchCommand($"""
             with saved as ({saveState}),
             transcript as (
@@ -174,8 +196,12 @@ public sealed partial class ConversationEngine(
                 select $1, t.direction, t.activity, $5
                 from unnest($7::text[], $8::jsonb[]) with ordinality as t(direction, activity, n), saved
                 order by t.n),
-            done as (delete from conversation.inbound where id = $6 and exists (select from saved))
-            select count(*) from saved
+            done as (delete from conversation.inbound where id = $6 and exists (select from saved)),
+            outbox as (
+                insert into conversation.outbox (conversation_key, payload, key_id, sealed, created_at, next_attempt_at)
+                select $1, $9, $10, $11, $5, $5 from saved where $12
+                returning id)
+            select count(*), (select id from outbox) from saved
             """)
         {
             Parameters =
@@ -188,6 +214,10 @@ public sealed partial class ConversationEngine(
                 new() { Value = pending.Id },
                 new() { Value = turn.Transcript.Select(t => t.Direction == TranscriptDirection.Inbound ? "i" : "o").ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
                 new() { Value = turn.Transcript.Select(t => JsonSerializer.Serialize(t.Activity, Json)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb },
+                new() { Value = (object?)payload ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
+                new() { Value = (object?)keyId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
+                new() { Value = (object?)sealedPayload ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bytea },
+                new() { Value = turn.Outbound.Count > 0 },
             },
         };
         await using var batch = new NpgsqlBatch(conn) { BatchCommands = { save } };
@@ -196,35 +226,48 @@ public sealed partial class ConversationEngine(
         await using var reader = await batch.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
         if (reader.GetInt64(0) != 1)
-            return (false, null);
+            return (false, null, null);
+        long? outboxId = reader.IsDBNull(1) ? null : reader.GetInt64(1);
         await reader.NextResultAsync(ct);
-        return (true, await ReadPendingAsync(reader, ct));
+        return (true, outboxId, await ReadPendingAsync(reader, ct));
     }
 
     readonly record struct Pending(long Id, Activity Inbound, ConversationState State, int Version);
 
-    async Task<bool> RecordFailureAsync(NpgsqlConnection conn, ConversationAddress address, long inboundId, Exception error, CancellationToken ct)
+    /// <summary>Counts the failure; when it is the last one, sets the message aside and queues the apology in the same statement. Returns the apology's outbox row.</summary>
+    async Task<long?> RecordFailureAsync(NpgsqlConnection conn, ConversationAddress address, Pending pending, IReadOnlyList<Activity> apology, Exception error, CancellationToken ct)
     {
         LogStorageFailed(error, address.Channel);
         try
         {
+            var (payload, keyId, sealedPayload) = outbox.Payload(pending.Inbound, apology);
             await using var cmd = new NpgsqlCommand("""
-                update conversation.inbound
-                set attempts = attempts + 1, last_error = @error,
-                    failed_at = case when attempts + 1 >= @max then @now end
-                where id = @id
-                returning failed_at is not null
+                with failed as (
+                    update conversation.inbound
+                    set attempts = attempts + 1, last_error = @error,
+                        failed_at = case when attempts + 1 >= @max then @now end
+                    where id = @id
+                    returning failed_at is not null as set_aside),
+                apology as (
+                    insert into conversation.outbox (conversation_key, payload, key_id, sealed, created_at, next_attempt_at)
+                    select @key, @payload, @keyId, @sealed, @now, @now from failed where set_aside
+                    returning id)
+                select id from apology
                 """, conn);
-            cmd.Parameters.AddWithValue("id", inboundId);
+            cmd.Parameters.AddWithValue("id", pending.Id);
+            cmd.Parameters.AddWithValue("key", address.Key);
             cmd.Parameters.AddWithValue("error", error.GetType().Name);
             cmd.Parameters.AddWithValue("max", MaxFailedAttempts);
             cmd.Parameters.AddWithValue("now", time.GetUtcNow());
+            cmd.Parameters.Add(new NpgsqlParameter("payload", NpgsqlDbType.Text) { Value = (object?)payload ?? DBNull.Value });
+            cmd.Parameters.Add(new NpgsqlParameter("keyId", NpgsqlDbType.Text) { Value = (object?)keyId ?? DBNull.Value });
+            cmd.Parameters.Add(new NpgsqlParameter("sealed", NpgsqlDbType.Bytea) { Value = (object?)sealedPayload ?? DBNull.Value });
             // A message that failed for good is set aside so the ones after it still get processed.
-            return (bool?)await cmd.ExecuteScalarAsync(ct) == true;
+            return await cmd.ExecuteScalarAsync(ct) is long id ? id : null;
         }
         catch (NpgsqlException)
         {
-            return false;
+            return null;
         }
     }
 

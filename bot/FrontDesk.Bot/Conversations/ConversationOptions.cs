@@ -28,4 +28,22 @@ public sealed class ConversationOptions
     /// </summary>
     [Range(1, 512)]
     public int MaxConcurrentTurns { get; set; } = Environment.ProcessorCount * 4;
+
+    /// <summary>
+    /// Outbox rows delivered at once, apart from the turn slots: deliveries wait on the network (a slow LINE API), so a
+    /// hung call must never hold up turns.
+    /// </summary>
+    [Range(1, 1024)]
+    public int MaxConcurrentDeliveries { get; set; } = 64;
+
+    /// <summary>How long a reply that keeps failing is retried before it is set aside (LINE keeps a retry key for 24 h).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan DeliveryRetryFor { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>First back-off after a failed delivery; it doubles per attempt up to <see cref="DeliveryRetryMaxDelay"/>, with jitter.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan DeliveryRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    [Range(typeof(TimeSpan), "00:00:00.010", "06:00:00")]
+    public TimeSpan DeliveryRetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -1,3 +1,4 @@
+using FrontDesk.Bot.Registration;
 using FrontDesk.Jobs;
 using FrontDesk.Knowledge.Database;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -24,6 +25,10 @@ public static class ConversationsExtensions
 
         services.AddSingleton<FlowCatalog>();
         services.AddSingleton<ChannelSenders>();
+        // Inbound activities and outbox rows are sealed with the personal-data keys when they are configured.
+        services.TryAddSingleton<FieldCipher>();
+        services.AddSingleton<Outbox>();
+        services.AddHealthChecks().AddCheck<OutboxHealthCheck>("delivery", tags: ["ready", "delivery"]);
         services.AddSingleton<ConversationEngine>();
         services.AddSingleton<TurnDispatcher>();
         services.AddTransient<TranscriptRetentionJob>();
@@ -31,10 +36,11 @@ public static class ConversationsExtensions
         return builder;
     }
 
-    /// <summary>Background processing of posted activities and the sweep for stranded ones (web hosts).</summary>
+    /// <summary>Background processing of posted activities and delivery of their replies, with the sweeps for stranded ones (web hosts).</summary>
     public static IHostApplicationBuilder AddTurnDispatcher(this IHostApplicationBuilder builder)
     {
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TurnDispatcher>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Outbox>());
         return builder;
     }
 }

@@ -5,7 +5,7 @@ using Npgsql;
 
 namespace FrontDesk.Bot.Conversations;
 
-/// <summary>Deletes transcript rows (and activities that failed for good) older than the retention period, in small batches.</summary>
+/// <summary>Deletes transcript rows (and activities and replies that failed for good) older than the retention period, in small batches.</summary>
 public sealed partial class TranscriptRetentionJob(NpgsqlDataSource db, TimeProvider time, IOptions<ConversationOptions> options, ILogger<TranscriptRetentionJob> logger)
 {
     public const string JobId = "conversation-transcript-retention";
@@ -35,6 +35,11 @@ public sealed partial class TranscriptRetentionJob(NpgsqlDataSource db, TimeProv
         {
             failed.Parameters.AddWithValue("cutoff", cutoff);
             deleted += await failed.ExecuteNonQueryAsync(ct);
+        }
+        await using (var undelivered = db.CreateCommand("delete from conversation.outbox where failed_at < @cutoff"))
+        {
+            undelivered.Parameters.AddWithValue("cutoff", cutoff);
+            deleted += await undelivered.ExecuteNonQueryAsync(ct);
         }
         LogDeleted(deleted, options.Value.TranscriptRetentionDays);
         return deleted;

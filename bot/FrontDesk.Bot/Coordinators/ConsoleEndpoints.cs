@@ -50,11 +50,11 @@ public static class ConsoleEndpoints
             ConsoleOptions.Assets.TryGetValue(name, out var relative) && Path.Combine(env.ContentRootPath, options.Value.ClientFolder, relative) is var file && File.Exists(file)
                 ? Results.File(file, "text/javascript; charset=utf-8")
                 : Results.NotFound());
-        staff.MapGet("/", async (HttpContext http, ConsoleQueries queries, LineDisplayNames names, IAntiforgery af, TimeProvider time, CancellationToken ct) =>
+        staff.MapGet("/", async (HttpContext http, ConsoleQueries queries, LineDisplayNames names, IAntiforgery af, TimeProvider time, Outbox outbox, CancellationToken ct) =>
         {
             var queue = await queries.QueueAsync(ct);
             return Html(ConsolePages.Queue(queue, await names.ForAllAsync(queue.Select(i => i.Key), ct), time.GetUtcNow(),
-                http.User.Identity!.Name!, af.GetAndStoreTokens(http).RequestToken!));
+                http.User.Identity!.Name!, af.GetAndStoreTokens(http).RequestToken!, (await outbox.CountsAsync(ct)).SetAside));
         });
         staff.MapGet("/queue", async (ConsoleQueries queries, LineDisplayNames names, TimeProvider time, CancellationToken ct) =>
         {

@@ -60,8 +60,12 @@ public static class ConsolePages
         </form></div>
         """);
 
-    public static string Queue(IReadOnlyList<QueueItem> items, IReadOnlyDictionary<string, string> names, DateTimeOffset now, string user, string antiforgery) =>
-        Layout("対応待ち", $"<h1>対応待ち・対応中の会話</h1><div id=\"queue\" data-live=\"queue\">{QueueCards(items, names, now)}</div>", user, antiforgery, refresh: true);
+    public static string Queue(IReadOnlyList<QueueItem> items, IReadOnlyDictionary<string, string> names, DateTimeOffset now, string user, string antiforgery, long undelivered = 0) =>
+        Layout("対応待ち", $"<h1>対応待ち・対応中の会話</h1>{UndeliveredBanner(undelivered)}<div id=\"queue\" data-live=\"queue\">{QueueCards(items, names, now)}</div>", user, antiforgery, refresh: true);
+
+    /// <summary>Bot replies the outbox set aside after retrying: users who did not get an answer.</summary>
+    static string UndeliveredBanner(long count) => count == 0 ? "" :
+        $"<p class=\"card error\" id=\"undelivered\" role=\"alert\">お客様に届けられなかったボットの返信が {count} 件あります（再送を続けた後に保留しました）。システム管理者に連絡してください。/health/delivery で件数を確認できます。</p>";
 
     /// <summary>The queue's cards alone: what the live page re-fetches when the hub announces a change.</summary>
     public static string QueueCards(IReadOnlyList<QueueItem> items, IReadOnlyDictionary<string, string> names, DateTimeOffset now)

@@ -40,6 +40,9 @@ public static partial class LineExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddTransient<RichMenuInstaller>();
+        // Polly reports every timed-out or retried attempt (with a stack trace); LineSender and the outbox report each
+        // failed delivery once, which is what an operator needs. Only the LINE client uses Polly.
+        builder.Logging.AddFilter("Polly", LogLevel.Critical);
         services.AddHttpClient<LineMessagingClient>()
             // The client lives in singletons (the sender); pooled connections are renewed instead of the handler.
             .UseSocketsHttpHandler((handler, _) => handler.PooledConnectionLifetime = TimeSpan.FromMinutes(5))

@@ -107,7 +107,7 @@ public sealed partial class LineInbox(
         var now = time.GetUtcNow();
         var fresh = new HashSet<string>(StringComparer.Ordinal);
         var candidates = unique.Where(e => e.Activity is not null && e.Address is not null).ToList();
-        var activities = engine.ToInboundJson(candidates.Select(e => e.Activity!).ToList());
+        var (activities, keyIds, sealedActivities) = engine.ToInbound(candidates.Select(e => e.Activity!).ToList());
         await using var batch = db.CreateBatch();
         batch.BatchCommands.Add(new("""
             with turns as (
@@ -120,8 +120,9 @@ public sealed partial class LineInbox(
                 on conflict (webhook_event_id) do nothing
                 returning webhook_event_id),
             queued as (
-                insert into conversation.inbound (conversation_key, activity, received_at)
-                select q.key, q.activity, $7 from unnest($8::text[], $9::text[], $10::jsonb[]) with ordinality as q(id, key, activity, n)
+                insert into conversation.inbound (conversation_key, activity, key_id, sealed, received_at)
+                select q.key, q.activity, q.key_id, q.sealed, $7
+                from unnest($8::text[], $9::text[], $10::jsonb[], $11::text[], $12::bytea[]) with ordinality as q(id, key, activity, key_id, sealed, n)
                 join fresh on fresh.webhook_event_id = q.id
                 order by q.n)
             select webhook_event_id from fresh
@@ -139,6 +140,8 @@ public sealed partial class LineInbox(
                 Array(candidates.Select(e => e.WebhookEventId), NpgsqlDbType.Text),
                 Array(candidates.Select(e => e.Address!.Key), NpgsqlDbType.Text),
                 Array(activities, NpgsqlDbType.Jsonb),
+                Array(keyIds, NpgsqlDbType.Text),
+                Array(sealedActivities, NpgsqlDbType.Bytea),
             },
         });
         // The newest follow or unfollow per user wins, also against rows written by earlier requests.

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace FrontDesk.Bot.Line;
 
 /// <summary>An answer of the Messaging API: the status and LINE's error message, if any.</summary>
-public readonly record struct LineApiResult(int Status, string? Message = null, JsonNode? Body = null)
+public readonly record struct LineApiResult(int Status, string? Message = null, JsonNode? Body = null, TimeSpan? RetryAfter = null)
 {
     public bool Ok => Status is >= 200 and < 300;
     /// <summary>The push was already accepted under this retry key (a retry after a lost answer): delivered once, so success.</summary>
@@ -107,7 +107,10 @@ public sealed class LineMessagingClient(HttpClient http, IOptions<LineOptions> o
             {
                 // A proxy's HTML error page, say: the status is what matters.
             }
-            return new LineApiResult((int)response.StatusCode, body?["message"]?.GetValueKind() == JsonValueKind.String ? body["message"]!.GetValue<string>() : null, body);
+            var retryAfter = response.Headers.RetryAfter is { } after
+                ? after.Delta ?? (after.Date is { } date ? date - DateTimeOffset.UtcNow : null)
+                : null;
+            return new LineApiResult((int)response.StatusCode, body?["message"]?.GetValueKind() == JsonValueKind.String ? body["message"]!.GetValue<string>() : null, body, retryAfter);
         }
     }
 

@@ -146,15 +146,17 @@ public sealed class LineConversationTests(TestDatabase db) : IClassFixture<TestD
     }
 
     [Fact]
-    public async Task A_reply_is_never_retried()
+    public async Task A_reply_answered_with_500_is_tried_once_more_with_its_token_and_delivered_once()
     {
         await using var bot = await LineBot.StartAsync(db.ConnectionString);
         var user = LineEvents.NewUserId();
         bot.Line.NextReplies(FakeOutcome.ServerError);
         await bot.SendAsync(bot.Events.Text(user, "メニュー"));
         await bot.TextsToAsync(user, 2);
-        Assert.Single(bot.Line.Replies);
-        Assert.Single(bot.Line.Pushes);
+        await Eventually.TrueAsync(async () => await db.ScalarAsync<long>("select count(*) from conversation.outbox where conversation_key = @k", ("k", "line:" + user)) == 0);
+        Assert.Equal([500, 200], bot.Line.Replies.Select(r => r.Status));
+        Assert.Empty(bot.Line.Pushes);
+        Assert.Equal(2, bot.Line.DeliveredTo(user).Count);
     }
 
     [Fact]
