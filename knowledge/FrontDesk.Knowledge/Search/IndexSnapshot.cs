@@ -54,7 +54,7 @@ public sealed class IndexSnapshot : IDisposable
     // The lemma field's part of a weighted-sum fusion (measured 0.2-0.7 on the dev sets; see the notes).
     private const double LemmaShare = 0.4;
     private const int RrfK = 60;
-    private const int MaxCachedLemmas = 50_000;
+    private const int MaxCachedLemmas = 20_000;
     private const int MaxQueryTerms = 256;
     private const int MaxQueryChars = 2000;
     private const int MaxCachedTerms = 200_000;

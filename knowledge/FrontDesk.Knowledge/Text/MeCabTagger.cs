@@ -39,6 +39,7 @@ public sealed class MeCabTagger
     private readonly ConcurrentBag<(nint Tagger, nint Lattice)> pool = [];
     private readonly int maxPooled = Environment.ProcessorCount * 2 + 2;
     private readonly ConcurrentDictionary<string, string> potentialBases = new();
+    private readonly ConcurrentDictionary<string, string> labels = new(StringComparer.Ordinal);
     private int warned;
 
     private MeCabTagger(MeCabOptions options)
@@ -211,6 +212,7 @@ public sealed class MeCabTagger
 
         // "surface\tPOS,subtype,…,conjugation type,form,lemma,reading,pronunciation" per line, then EOS.
         var cursor = start;
+        Span<Range> fields = stackalloc Range[10];
         foreach (var line in output.Split('\n'))
         {
             var tab = line.IndexOf('\t');
@@ -220,7 +222,6 @@ public sealed class MeCabTagger
             }
 
             var surface = line[..tab];
-            var fields = line[(tab + 1)..].Split(',');
             var at = text.IndexOf(surface, cursor, end - cursor, StringComparison.Ordinal);
             if (at < 0)
             {
@@ -228,10 +229,31 @@ public sealed class MeCabTagger
             }
 
             cursor = at + surface.Length;
-            string Field(int i) => i < fields.Length ? fields[i] : "*";
-            var lemma = Field(6) is var l && l != "*" && l.Length > 0 ? l : surface;
-            morphemes.Add(new Morpheme(surface, Field(0), Field(1), Field(4), lemma, Field(7) == "*" ? string.Empty : Field(7), at, cursor));
+            var features = line.AsSpan(tab + 1);
+            var count = features.Split(fields, ',');
+            var l = Field(features, fields, count, 6);
+            var lemma = l.IsEmpty || l.SequenceEqual("*") ? surface : l.SequenceEqual(surface) ? surface : l.ToString();
+            var r = Field(features, fields, count, 7);
+            var reading = r.SequenceEqual("*") ? string.Empty : r.ToString();
+            morphemes.Add(new Morpheme(surface, Label(Field(features, fields, count, 0)), Label(Field(features, fields, count, 1)),
+                Label(Field(features, fields, count, 4)), lemma, reading, at, cursor));
         }
+    }
+
+    private static ReadOnlySpan<char> Field(ReadOnlySpan<char> features, Span<Range> fields, int count, int i) =>
+        i < count ? features[fields[i]] : "*";
+
+    // Parts of speech and conjugation types are a small closed set: one string each.
+    private string Label(ReadOnlySpan<char> value)
+    {
+        var lookup = labels.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (lookup.TryGetValue(value, out var known))
+        {
+            return known;
+        }
+
+        var label = value.ToString();
+        return labels.Count < 1_000 ? labels.GetOrAdd(label, label) : label;
     }
 
     private (nint Tagger, nint Lattice) Rent()
