@@ -178,7 +178,7 @@ public sealed class IndexSnapshot : IDisposable
         string[] LemmasOf(string text) => lemmas.GetOrAdd(text, t => LemmaTerms(TextAnalysis.Lemmas(t, tagger!)));
         if (tagger is not null)
         {
-            Parallel.For(0, list.Length, i =>
+            Parallel.For(0, list.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
             {
                 LemmasOf(list[i].Text);
                 LemmasOf(ContextOf(list[i]));
@@ -245,7 +245,7 @@ public sealed class IndexSnapshot : IDisposable
         var profile = Profile(terms, kinds, text, lemmas);
         var bigramHits = Fields == SearchFields.Lemma ? [] : Retrieve(BigramQuery(profile, kinds), top);
         var lemmaHits = Fields == SearchFields.Bigram ? [] : Retrieve(LemmaQuery(lemmas), top);
-        var retrievedScores = Fuse(bigramHits, lemmaHits);
+        var retrievedScores = Fuse(bigramHits, lemmaHits, Math.Max(RetrievalDepth, top));
         if (retrievedScores.Count == 0)
         {
             return new SearchResult([], profile);
@@ -360,7 +360,8 @@ public sealed class IndexSnapshot : IDisposable
     // One ranking from the two fields' hits. Retrieval is in (0, 1], 1 for the best; Score stays in
     // BM25 units of the bigram field (the composer's confidence reads it), the lemma field's
     // scaled to it for passages only the lemmas found.
-    private List<(int Ordinal, double Retrieval, float Score)> Fuse(ScoreDoc[] bigram, ScoreDoc[] lemma)
+    // Only the fused head is kept (as deep as one field's), so re-ranking costs what it did with one field.
+    private List<(int Ordinal, double Retrieval, float Score)> Fuse(ScoreDoc[] bigram, ScoreDoc[] lemma, int depth)
     {
         if (lemma.Length == 0 || bigram.Length == 0)
         {
@@ -390,6 +391,7 @@ public sealed class IndexSnapshot : IDisposable
         var max = fused.Values.Max(v => v.Value);
         return fused
             .OrderByDescending(kv => kv.Value.Value).ThenBy(kv => kv.Key)
+            .Take(depth)
             .Select(kv => (ordinalByDoc[kv.Key], kv.Value.Value / max, kv.Value.Score))
             .ToList();
     }

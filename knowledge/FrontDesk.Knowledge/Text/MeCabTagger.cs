@@ -29,7 +29,8 @@ public sealed class MeCabTagger
 {
     // Longer input is not a question or a passage; it is read up to here, in chunks MeCab handles quickly.
     public const int MaxInputChars = 20_000;
-    private const int ChunkChars = 2_000;
+    // A lattice keeps the memory of the longest chunk it parsed: short chunks keep taggers small.
+    private const int ChunkChars = 500;
     private const int MaxCachedBases = 50_000;
 
     private static readonly ConcurrentDictionary<(string Library, string Dictionary), MeCabTagger> Opened = new();
@@ -37,7 +38,7 @@ public sealed class MeCabTagger
     private readonly MeCabNative? native;
     private readonly nint model;
     private readonly ConcurrentBag<(nint Tagger, nint Lattice)> pool = [];
-    private readonly int maxPooled = Environment.ProcessorCount * 2 + 2;
+    private readonly int maxPooled = Environment.ProcessorCount + 2;
     private readonly ConcurrentDictionary<string, string> potentialBases = new();
     private readonly ConcurrentDictionary<string, string> labels = new(StringComparer.Ordinal);
     private int warned;
@@ -166,7 +167,7 @@ public sealed class MeCabTagger
         }
 
         var limit = start + ChunkChars;
-        for (var i = limit - 1; i > limit - 200; i--)
+        for (var i = limit - 1; i > limit - 100; i--)
         {
             if (text[i] is '。' or '！' or '？' or '、' or ' ' or '\u3000' or '.' or ',')
             {
