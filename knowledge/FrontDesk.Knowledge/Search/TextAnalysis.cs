@@ -44,7 +44,7 @@ public static class TextAnalysis
             if (factor > 0)
             {
                 var plain = m.PartOfSpeech == "動詞" && tagger.PotentialBase(m.Lemma) is { } p ? LemmaPrefix + FoldNormalized(p) : null;
-                lemmas.Add(new LemmaToken(LemmaPrefix + FoldNormalized(JapaneseText.Normalize(m.Lemma)), plain, m.Start, m.End, factor));
+                lemmas.Add(new LemmaToken(LemmaPrefix + FoldNormalized(m.Lemma.IsNormalized(NormalizationForm.FormKC) ? m.Lemma : JapaneseText.Normalize(m.Lemma)), plain, m.Start, m.End, factor));
             }
         }
 

@@ -214,15 +214,16 @@ public sealed class MeCabTagger
         // "surface\tPOS,subtype,…,conjugation type,form,lemma,reading,pronunciation" per line, then EOS.
         var cursor = start;
         Span<Range> fields = stackalloc Range[10];
-        foreach (var line in output.Split('\n'))
+        foreach (var range in output.AsSpan().Split('\n'))
         {
+            var line = output.AsSpan(range);
             var tab = line.IndexOf('\t');
             if (tab <= 0)
             {
                 continue;
             }
 
-            var surface = line[..tab];
+            var surface = line[..tab].ToString();
             var at = text.IndexOf(surface, cursor, end - cursor, StringComparison.Ordinal);
             if (at < 0)
             {
@@ -230,7 +231,7 @@ public sealed class MeCabTagger
             }
 
             cursor = at + surface.Length;
-            var features = line.AsSpan(tab + 1);
+            var features = line[(tab + 1)..];
             var count = features.Split(fields, ',');
             var l = Field(features, fields, count, 6);
             var lemma = l.IsEmpty || l.SequenceEqual("*") ? surface : l.SequenceEqual(surface) ? surface : l.ToString();
