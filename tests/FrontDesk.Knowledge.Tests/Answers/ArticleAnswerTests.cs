@@ -112,6 +112,14 @@ public sealed class ArticleAnswerTests(ArticleIndexFixture articles) : IClassFix
     }
 
     [Fact]
+    public void A_casual_yes_no_question_names_the_programme_that_answers_it()
+    {
+        var answer = Ask("起業したら支援ある？");
+        Assert.False(answer.Declined, answer.Text);
+        Assert.Contains("起業支援金", answer.Text);
+    }
+
+    [Fact]
     public void Nested_conditions_keep_their_numbers_and_indentation()
     {
         var answer = Ask("移住支援金の東京23区とのつながりの要件は？");
