@@ -50,7 +50,7 @@ public readonly record struct ConfidenceFeatures(double Coverage, double Normali
 // question bigrams no passage holds (3+ = 1); FigureMissing: a figure was asked and no chosen
 // sentence holds one; TypeMissing: the same for the other kinds (a definition, a list); PlaceUnknown:
 // a place the question names that the quoted documents never mention; CurrentState: asked about
-// now or soon (今度, 来月) and no chosen sentence dates anything.
+// now or soon (今度, 来月, 空き, this summer).
 public readonly record struct GateFeatures(
     double Coverage,
     double Answered,

@@ -121,7 +121,7 @@ public sealed partial class AnswerComposer(AnswerOptions options)
             AnswerType.IsFigure(kind) && typed == 0 ? 1 : 0,
             !AnswerType.IsFigure(kind) && kind != AnswerKind.Other && typed == 0 ? 1 : 0,
             chosen.Count > 0 && !NamesKnownPlaces(question, profile, chosen) ? 1 : 0,
-            AsksForCurrentState(question) && !chosen.Any(c => DatedSoon().IsMatch(c.Text)) ? 1 : 0);
+            AsksForCurrentState(question) ? 1 : 0);
     }
 
     // A place the question names must be one the documents quoted mention (a deadline "in
@@ -147,7 +147,7 @@ public sealed partial class AnswerComposer(AnswerOptions options)
     }
 
     // "今度の移住フェア", "来月の空き", "今年の締切": the state of things now or soon, which a
-    // reference article does not hold unless it dates it.
+    // reference article seldom holds.
     private static bool AsksForCurrentState(string question) => CurrentState().IsMatch(question);
 
     private static IReadOnlySet<string> PassageTerms(QueryProfile profile, Passage passage) =>
@@ -598,13 +598,9 @@ public sealed partial class AnswerComposer(AnswerOptions options)
     [GeneratedRegex(@"時点で(は|の)|当初(は|の)|かつて|以前は|従来は|それまで(は|の)|当時|でした。?$|\b(was|were|used to)\b|when introduced")]
     private static partial Regex Historical();
 
-    // Asked about now or soon: 今度, 次回, 来月, 今年, 最新, 現在の, 今の空き, upcoming, next month.
-    [GeneratedRegex(@"今度|次回|次の(開催|イベント|フェア|相談会)|来月|今月|来週|今週|今年|来年|今年度|来年度|最新|現在の|いまの|今の(空き|状況|募集|受付|締切|締め切り)|空き状況|開催(日|場所)|会場|\b(upcoming|next (month|week|year|event|fair)|this (month|week|year)|currently|latest|venue)\b", RegexOptions.IgnoreCase)]
+    // Asked about now or soon: 今度, 次回, 来月, 今年度, 空き, this summer, tomorrow, next fair.
+    [GeneratedRegex(@"今度|次回|次の(開催|イベント|フェア|相談会|公募|募集|フォーラム|セミナー)|明日|あした|今日|きょう|今週|来週|今月|来月|今年|来年|今年度|来年度|この(夏|春|秋|冬)|今(夏|春|秋|冬)|最新|現在の|いまの|今の|空き(状況|枠|は|が|あり|って)|空いて|開催(日|場所)|会場|\b(upcoming|next|tomorrow|today|tonight|this (month|week|year|summer|spring|autumn|fall|winter)|currently|right now|latest|venue|free (slot|place)|available|availability|vacanc)", RegexOptions.IgnoreCase)]
     private static partial Regex CurrentState();
-
-    // A sentence that dates something soon enough to answer "今度" or "来月": a day or a month.
-    [GeneratedRegex(@"\d{1,2}月\d{1,2}日|\d{4}年\d{1,2}月|\d{4}-\d{2}-\d{2}")]
-    private static partial Regex DatedSoon();
 
     // A run of kanji or katakana: a compound noun (移住支援金, デュアルスクール).
     [GeneratedRegex(@"[\p{IsCJKUnifiedIdeographs}々\p{IsKatakana}ー]+")]
