@@ -25,10 +25,11 @@ public static class KnowledgeEval
         var questions = Arg(args, "--questions");
         if (corpus is null || questions is null || !Directory.Exists(corpus) || !File.Exists(questions))
         {
-            Console.Error.WriteLine("Usage: eval --corpus DIR --questions FILE.jsonl [--json] [--baseline] [--threshold X]");
+            Console.Error.WriteLine("Usage: eval --corpus DIR --questions FILE.jsonl [--json] [--baseline] [--threshold X] [--fields bigram|lemma|fused]");
             return 2;
         }
         var baseline = args.Contains("--baseline");
+        var fields = Arg(args, "--fields") is { } f ? Enum.Parse<SearchFields>(f, ignoreCase: true) : new EvalOptions().Fields;
         var threshold = Arg(args, "--threshold") is { } t ? double.Parse(t, System.Globalization.CultureInfo.InvariantCulture) : AnswerOptions.DefaultDeclineThreshold;
 
         await using var db = await BenchDatabase.CreateAsync();
@@ -47,7 +48,9 @@ public static class KnowledgeEval
 
         var (version, passages) = await store.LoadPassagesAsync(CancellationToken.None);
         var synonyms = baseline ? SynonymSet.Empty : KnowledgeIndexUpdater.LoadSynonyms(null, Directory.GetCurrentDirectory());
-        using var snapshot = IndexSnapshot.Build(passages, synonyms, version, baseline ? new StandardAnalyzer(LuceneVersion.LUCENE_48) : null);
+        using var snapshot = IndexSnapshot.Build(passages, synonyms, version, baseline ? new StandardAnalyzer(LuceneVersion.LUCENE_48) : null, fields);
+        if (fields != snapshot.Fields)
+            Console.Error.WriteLine($"Fields: {snapshot.Fields} ({Knowledge.Text.MeCabTagger.Default.Problem ?? "baseline"})");
         var report = KnowledgeEvaluation.Evaluate(snapshot, new AnswerComposer(new AnswerOptions { DeclineThreshold = threshold }),
             await KnowledgeEvaluation.LoadQuestionsAsync(questions, CancellationToken.None));
         Console.WriteLine(args.Contains("--json") ? report.ToJson() : report.ToText());

@@ -22,6 +22,8 @@ public static class SearchBench
     public static async Task<int> RunAsync(string[] args)
     {
         var target = args.Length > 0 && int.TryParse(args[0], out var n) ? n : 10_000;
+        var at = Array.IndexOf(args, "--fields");
+        var fields = at >= 0 && at + 1 < args.Length ? Enum.Parse<SearchFields>(args[at + 1], ignoreCase: true) : SearchFields.Fused;
         var root = FindRoot();
         var sources = Directory.EnumerateFiles(Path.Combine(root, "knowledge", "content", "articles"), "*.md")
             .Concat(Directory.EnumerateFiles(Path.Combine(root, "..", "shared", "seeds"), "*.txt"))
@@ -55,9 +57,13 @@ public static class SearchBench
         var reindex = Stopwatch.StartNew();
         var (version, all) = await store.LoadPassagesAsync(CancellationToken.None);
         var loaded = reindex.Elapsed;
-        using var snapshot = IndexSnapshot.Build(all, synonyms, version);
+        using var snapshot = IndexSnapshot.Build(all, synonyms, version, fields: fields);
         reindex.Stop();
         var memoryMb = Process.GetCurrentProcess().WorkingSet64 / 1024.0 / 1024.0;
+        // What the index keeps once the build's garbage is collected (a host collects it soon after a swap).
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        var heapMb = GC.GetTotalMemory(forceFullCollection: false) / 1024.0 / 1024.0;
+        var settledMb = Process.GetCurrentProcess().WorkingSet64 / 1024.0 / 1024.0;
 
         var questions = new List<string>();
         foreach (var file in new[] { Path.Combine(root, "..", "shared", "eval", "kb-dev.jsonl"), Path.Combine(root, "knowledge", "eval", "articles-dev.jsonl") }.Where(File.Exists))
@@ -78,6 +84,8 @@ public static class SearchBench
         Console.WriteLine($"| searches per second ({Environment.ProcessorCount} threads) | {qps:F0} |");
         Console.WriteLine($"| full re-index from PostgreSQL (load {loaded.TotalSeconds:F1} s + build) | {reindex.Elapsed.TotalSeconds:F1} s |");
         Console.WriteLine($"| process working set with the index | {memoryMb:F0} MB |");
+        Console.WriteLine($"| working set / managed heap after a full collection | {settledMb:F0} MB / {heapMb:F0} MB |");
+        Console.WriteLine($"| index fields | {snapshot.Fields} |");
         return 0;
     }
 

@@ -30,6 +30,9 @@ public sealed record EvalOptions
     public double? DeclineThreshold { get; init; }
 
     public int TopK { get; init; } = 5;
+
+    // Index fields searched (the baseline always uses bigram-style fields only).
+    public SearchFields Fields { get; init; } = SearchFields.Fused;
 }
 
 public sealed record EvalQuestionResult(string? Id, string Question, bool Answerable, int? HitRank, bool AnswerContains, bool Declined, double Confidence, ConfidenceFeatures Features, double LatencyMs, string Answer);
@@ -89,7 +92,7 @@ public static class KnowledgeEvaluation
             : options.SynonymsPath is { } path ? SynonymSet.Load(path)
             : FindDefaultSynonyms() is { } found ? SynonymSet.Load(found)
             : SynonymSet.Empty;
-        return IndexSnapshot.Build(passages, synonyms, 1, options.Baseline ? new StandardAnalyzer(LuceneVersion.LUCENE_48) : null);
+        return IndexSnapshot.Build(passages, synonyms, 1, options.Baseline ? new StandardAnalyzer(LuceneVersion.LUCENE_48) : null, options.Fields);
     }
 
     public static async Task<List<EvalQuestion>> LoadQuestionsAsync(string path, CancellationToken ct)
