@@ -50,7 +50,8 @@ public readonly record struct ConfidenceFeatures(double Coverage, double Normali
 // question bigrams no passage holds (3+ = 1); FigureMissing: a figure was asked and no chosen
 // sentence holds one; TypeMissing: the same for the other kinds (a definition, a list); PlaceUnknown:
 // a place the question names that the quoted documents never mention; CurrentState: asked about
-// now or soon (今度, 来月, 空き, this summer).
+// now or soon (今度, 来月, 空き, this summer); FieldAgreement: share of the bigram field's top three
+// documents the lemma field also ranks in its top three (1 when only one field searched).
 public readonly record struct GateFeatures(
     double Coverage,
     double Answered,
@@ -62,9 +63,10 @@ public readonly record struct GateFeatures(
     double FigureMissing,
     double TypeMissing,
     double PlaceUnknown,
-    double CurrentState)
+    double CurrentState,
+    double FieldAgreement = 1)
 {
-    public double[] ToVector() => [Coverage, Answered, AnsweredShare, TypePresent, Score, DocumentGap, Unknown, FigureMissing, TypeMissing, PlaceUnknown, CurrentState];
+    public double[] ToVector() => [Coverage, Answered, AnsweredShare, TypePresent, Score, DocumentGap, Unknown, FigureMissing, TypeMissing, PlaceUnknown, CurrentState, FieldAgreement];
 
-    public static readonly string[] Names = ["coverage", "answered", "answered_share", "type_present", "score", "document_gap", "unknown", "figure_missing", "type_missing", "place_unknown", "current_state"];
+    public static readonly string[] Names = ["coverage", "answered", "answered_share", "type_present", "score", "document_gap", "unknown", "figure_missing", "type_missing", "place_unknown", "current_state", "field_agreement"];
 }

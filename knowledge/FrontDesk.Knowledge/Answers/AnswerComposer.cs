@@ -121,7 +121,8 @@ public sealed partial class AnswerComposer(AnswerOptions options)
             AnswerType.IsFigure(kind) && typed == 0 ? 1 : 0,
             !AnswerType.IsFigure(kind) && kind != AnswerKind.Other && typed == 0 ? 1 : 0,
             chosen.Count > 0 && !NamesKnownPlaces(question, profile, chosen) ? 1 : 0,
-            AsksForCurrentState(question) ? 1 : 0);
+            AsksForCurrentState(question) ? 1 : 0,
+            result.FieldAgreement ?? 1);
     }
 
     // A place the question names must be one the documents quoted mention (a deadline "in
