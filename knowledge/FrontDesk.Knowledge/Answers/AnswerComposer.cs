@@ -8,21 +8,22 @@ using FrontDesk.Knowledge.Text;
 namespace FrontDesk.Knowledge.Answers;
 
 // Extractive answers: the source's own sentences, so figures and names are never rephrased,
-// plus where they came from. Confidence comes from retrieval features only.
+// plus where they came from. The sentences are chosen for the kind of fact asked (AnswerType);
+// whether to answer at all is the gate's decision over retrieval and answer features (AnswerGate).
 public sealed partial class AnswerComposer(AnswerOptions options)
 {
     private const double MinGain = 0.05;
     private const int ShortSentence = 25;
     private const int MinBody = 40;
     private const double PassagePrior = 0.3;
-    private const double UnknownTermPenalty = 0.2;
-    private const double CoverageWeight = 0.65;
-    private const double ScoreWeight = 0.3;
 
-    // The lead over the runner-up is kept small: an off-topic question that happens to hit one
-    // rare word also "leads" by a lot.
-    private const double MarginWeight = 0.05;
-    private const double AnswerTypeBonus = 0.15;
+    // A sentence holding the kind of value asked for (the amount, the period, the definition).
+    private const double AnswerTypeBonus = 0.3;
+    private const double WeakTypeBonus = 0.15;
+    private const double HeadingTypeBonus = 0.12;
+
+    // A value as it was earlier ("2022年度の時点では…でした") may follow the current one, never replace it.
+    private const double HistoricalPenalty = 0.3;
 
     // A sentence introducing a list ("主なものとして以下が挙げられる。") answers "what are…" questions
     // together with the list that follows.
@@ -31,14 +32,16 @@ public sealed partial class AnswerComposer(AnswerOptions options)
 
     // What a sentence's headings or document say, and it does not, counts at this share.
     private const double ContextShare = 0.5;
-    private const int UnknownRunLength = 3;
-    private const double MissingValueCap = 0.2;
+    private const double DocumentShare = 0.6;
 
     // A list item whose label ("世帯で移住する場合：100万円以内") names what the question asks
     // about answers it on its own; a sentence about a sibling case (子ども when 世帯 was asked)
     // does not.
     private const double LabelShare = 0.5;
     private const double OtherCasePenalty = 0.15;
+
+    // A nested list item is printed under its parent, one full-width space in.
+    private const string Indent = "\u3000";
 
     public AnswerComposer() : this(new AnswerOptions())
     {
@@ -48,39 +51,31 @@ public sealed partial class AnswerComposer(AnswerOptions options)
 
     public Answer Compose(string? question, SearchResult result)
     {
-        var language = DetectLanguage(question ?? string.Empty);
-        var confidence = Confidence(result);
-        if (result.Hits.Count == 0 || confidence < options.DeclineThreshold)
+        var text = JapaneseText.Normalize(question ?? string.Empty);
+        var language = DetectLanguage(text);
+        if (result.Hits.Count == 0 || result.Profile.IsEmpty)
         {
-            return Decline(language, confidence);
+            return Decline(language, 0, default);
         }
 
-        var chosen = SelectSentences(result, result.Profile.ExpectedAnswer, language);
-        if (chosen.Count == 0 || !Answers(question ?? string.Empty, result.Profile, chosen))
+        var kind = AnswerType.Classify(text);
+        var chosen = SelectSentences(text, result, kind, language);
+        var features = GateFeatures(text, kind, result, chosen);
+        var confidence = AnswerGate.Probability(features);
+        if (chosen.Count == 0 || confidence < options.DeclineThreshold)
         {
-            return Decline(language, Math.Min(confidence, options.DeclineThreshold / 2));
+            return Decline(language, confidence, features);
         }
 
         var citations = chosen
             .Select(c => new Citation(c.Hit.Passage.DocumentId, c.Hit.Passage.DocumentTitle, c.Heading, c.Hit.Passage.Metadata.AsOf, c.Hit.Passage.Metadata.Source, c.Hit.Passage.Id))
             .DistinctBy(c => (c.DocumentId, c.Section)).ToList();
-        var sentences = chosen.Select(c => c.Text).ToList();
-        return new Answer(Render(language, sentences, citations), false, confidence, language, sentences, citations);
+        var lines = chosen.SelectMany(c => c.Text.Split('\n')).ToList();
+        return new Answer(Render(language, lines, citations), false, confidence, language, lines, citations) { Features = features, Kind = kind };
     }
 
-    // Features: how much of the question (weighted by rarity) the best passages contain, the
-    // BM25 score relative to what the question could score, and the lead over the runner-up.
-    public static double Confidence(SearchResult result)
-    {
-        var f = Features(result);
-        var unknown = f.UnknownRun >= UnknownRunLength ? UnknownTermPenalty : f.UnknownRun == UnknownRunLength - 1 ? UnknownTermPenalty / 2 : 0;
-        var confidence = Math.Clamp(CoverageWeight * f.Coverage + ScoreWeight * f.NormalisedScore + MarginWeight * f.Margin - unknown, 0, 1);
-
-        // Asked for a figure (a price, a date) that none of the best passages holds: whatever
-        // they say, they do not answer it.
-        return f.MissingValue ? Math.Min(confidence, MissingValueCap) : confidence;
-    }
-
+    // Retrieval features: how much of the question (weighted by rarity) the best passages contain,
+    // the BM25 score relative to what the question could score, and the lead over the runner-up.
     public static ConfidenceFeatures Features(SearchResult result)
     {
         if (result.Hits.Count == 0 || result.Profile.IsEmpty)
@@ -99,26 +94,50 @@ public sealed partial class AnswerComposer(AnswerOptions options)
         return new ConfidenceFeatures(coverage, normalisedScore, margin, profile.UnknownRun, missing);
     }
 
-    // Near-domain questions the sources do not answer: a figure asked for that none of the chosen
-    // sentences holds (another prefecture's amount), or a place the question names that the
-    // documents quoted never mention (a deadline "in 長野県" answered from the national rules).
-    private static bool Answers(string question, QueryProfile profile, List<Candidate> chosen)
-    {
-        if (profile.ExpectedAnswer is { } expected && AnswerType.IsFigure(expected) && !chosen.Any(c => expected.IsMatch(c.Text)))
-        {
-            return false;
-        }
+    // English when the question is mostly English, even if it quotes a Japanese term.
+    public static string DetectLanguage(string question) => TextLanguage.Detect(question);
 
+    private static GateFeatures GateFeatures(string question, AnswerKind kind, SearchResult result, List<Candidate> chosen)
+    {
+        var retrieval = Features(result);
+        var profile = result.Profile;
+        var lead = Math.Max(result.Hits[0].RankScore, 1e-9);
+        var nextDocument = result.Hits.Skip(1).FirstOrDefault(h => h.DocumentId != result.Hits[0].DocumentId);
+        var documentGap = nextDocument is null ? 1 : Math.Max(0, lead - nextDocument.RankScore) / lead;
+
+        // How much of the question the chosen sentences answer, read under their headings.
+        var answered = chosen.Count == 0 ? 0 : profile.Coverage(chosen
+            .SelectMany(c => profile.TermSet(c.Text).Concat(profile.TermSet(IndexSnapshot.ContextOf(c.Hit.Passage))))
+            .ToHashSet());
+        var typed = chosen.Any(c => c.TypeMatch) ? 1 : 0;
+        return new GateFeatures(
+            retrieval.Coverage,
+            answered,
+            Math.Min(1, answered / Math.Max(retrieval.Coverage, 0.05)),
+            typed,
+            retrieval.NormalisedScore,
+            documentGap,
+            Math.Min(profile.UnknownRun, 3) / 3.0,
+            AnswerType.IsFigure(kind) && typed == 0 ? 1 : 0,
+            !AnswerType.IsFigure(kind) && kind != AnswerKind.Other && typed == 0 ? 1 : 0,
+            chosen.Count > 0 && !NamesKnownPlaces(question, profile, chosen) ? 1 : 0,
+            AsksForCurrentState(question) ? 1 : 0,
+            result.FieldAgreement ?? 1);
+    }
+
+    // A place the question names must be one the documents quoted mention (a deadline "in
+    // 長野県" answered from the national rules is not an answer).
+    private static bool NamesKnownPlaces(string question, QueryProfile profile, List<Candidate> chosen)
+    {
         var documents = chosen.Select(c => c.Hit.Passage.DocumentId).Distinct().ToList();
-        foreach (Match place in PlaceName().Matches(JapaneseText.Normalize(question)))
+        foreach (Match place in PlaceName().Matches(question))
         {
-            var name = place.Value;
-            if (GenericPlace().IsMatch(name))
+            if (GenericPlace().IsMatch(place.Value))
             {
                 continue;
             }
 
-            var terms = profile.TermSet(name);
+            var terms = profile.TermSet(place.Value);
             if (terms.Count > 0 && !documents.Any(d => profile.DocumentTerms(d) is var known && terms.All(known.Contains)))
             {
                 return false;
@@ -128,72 +147,18 @@ public sealed partial class AnswerComposer(AnswerOptions options)
         return true;
     }
 
-    // English when the question is mostly English, even if it quotes a Japanese term.
-    public static string DetectLanguage(string question) => TextLanguage.Detect(question);
+    // "今度の移住フェア", "来月の空き", "今年の締切": the state of things now or soon, which a
+    // reference article seldom holds.
+    private static bool AsksForCurrentState(string question) => CurrentState().IsMatch(question);
 
     private static IReadOnlySet<string> PassageTerms(QueryProfile profile, Passage passage) =>
         profile.TermSet(IndexSnapshot.ContextOf(passage) + "\n" + passage.Text);
 
-    private List<Candidate> SelectSentences(SearchResult result, Regex? expected, string language)
+    private List<Candidate> SelectSentences(string question, SearchResult result, AnswerKind kind, string language)
     {
         var profile = result.Profile;
-        var candidates = new List<Candidate>();
-        var lead = Math.Max(result.Hits[0].RankScore, 1e-9);
-
-        // The best passages written in the question's language are read first (an article's
-        // Japanese body for a Japanese question, its English summary for an English one); when
-        // the question asks for a kind of value (a date, a count), lower hits that hold one are
-        // read too.
-        var readable = result.Hits.Where(h => TextLanguage.Detect(h.Passage.Text) == language).ToList();
-        var considered = (readable.Count > 0 ? readable : result.Hits).Take(options.PassagesConsidered).ToList();
-        var hits = considered
-            .Concat(result.Hits.Except(considered).Where(h => expected?.IsMatch(h.Passage.Text) == true));
-        foreach (var hit in hits)
-        {
-            // A sentence is read under its headings: what they say counts, at half weight.
-            var heading = hit.Passage.Heading;
-            var context = profile.TermSet(IndexSnapshot.ContextOf(hit.Passage));
-            var document = profile.DocumentTerms(hit.Passage.DocumentId);
-            var spans = Sentences.Split(hit.Passage.Text);
-            var unmarkedList = false;
-            for (var i = 0; i < spans.Count; i++)
-            {
-                var text = hit.Passage.Text[spans[i].Start..spans[i].End];
-
-                // A passage running over a section boundary holds the next heading as a line of
-                // its own: it says what the following sentences are about; it is not an answer.
-                // After a lead-in whose list has no bullets (PDF text), short lines are the items.
-                unmarkedList = unmarkedList && !Headings.IsListItem(text);
-                if (i > 0 && !unmarkedList && StartsLine(hit.Passage.Text, spans[i].Start) && IsHeadingLine(text))
-                {
-                    heading = text.Trim();
-                    context = profile.TermSet(hit.Passage.DocumentTitle + "\n" + heading);
-                    continue;
-                }
-
-                unmarkedList |= LeadIn().IsMatch(text);
-                var terms = profile.TermSet(text);
-                var covered = profile.Concepts.Where(c => c.IsCoveredBy(terms)).ToHashSet();
-                var fromContext = profile.Concepts.Where(c => !covered.Contains(c) && (c.IsCoveredBy(context) || c.IsCoveredBy(document))).Sum(c => c.Weight) / profile.TotalWeight;
-                var label = ListLabel().Match(text) is { Success: true } m ? profile.TermSet(m.Groups[1].Value) : null;
-                candidates.Add(new Candidate(hit, i, text, covered, fromContext * ContextShare, hit.RankScore / lead)
-                {
-                    Heading = heading,
-                    Language = TextLanguage.Detect(text),
-                    IsListItem = Headings.IsListItem(text),
-                    LabelCovered = label is null ? [] : covered.Where(c => c.IsCoveredBy(label)).ToHashSet(),
-                    OtherCase = profile.Qualifiers.Any(q => !q.NamedIn(terms) && q.OtherNamedIn(terms)),
-                });
-            }
-        }
-
-        // Sentences in the question's language win whenever one of them touches the question;
-        // the other language is the fallback.
-        if (candidates.Any(c => c.Language == language && c.Covered.Count > 0))
-        {
-            candidates.RemoveAll(c => c.Language != language);
-        }
-
+        var expected = profile.ExpectedAnswer;
+        var candidates = Candidates(question, result, kind, language);
         if (candidates.Count == 0)
         {
             return [];
@@ -207,6 +172,7 @@ public sealed partial class AnswerComposer(AnswerOptions options)
             return c.DetailWeight * Math.Log(1 + (double)candidates.Count / (1 + n));
         });
         var localTotal = Math.Max(local.Values.Sum(), 1e-9);
+        var at = new Positions(candidates);
 
         double Gain(Candidate c, HashSet<QueryConcept> have) =>
             c.Covered.Where(k => !have.Contains(k)).Sum(k => local[k]) / localTotal;
@@ -215,83 +181,124 @@ public sealed partial class AnswerComposer(AnswerOptions options)
 
         double Label(Candidate c) => c.LabelCovered.Sum(k => local[k]) / localTotal;
 
+        // A sentence is read under its headings: what they say counts at ContextShare, what
+        // only the document says elsewhere at a share of that; in the same local weights as
+        // the sentence's own words, so saying the asked detail always beats inheriting it.
+        double Context(Candidate c) =>
+            ContextShare * (c.FromHeading.Sum(k => local[k]) + DocumentShare * c.FromDocument.Sum(k => local[k])) / localTotal;
+
         // Passages ranked higher lend their sentences weight; fragments (headings, table cells)
         // lose some; a sentence repeating what is already chosen gains little.
         double Score(Candidate c, HashSet<QueryConcept> have) =>
-            0.5 * Gain(c, have) + 0.5 * Own(c) + c.ContextGain + PassagePrior * c.PassageScore
-            + (expected?.IsMatch(c.Text) == true ? AnswerTypeBonus : 0)
-            + (LeadIn().IsMatch(c.Text) && Next(candidates, c) is not null ? LeadInBonus : 0)
-            + LabelShare * Label(c) - (c.OtherCase ? OtherCasePenalty : 0)
-            - (c.Text.Length < ShortSentence && !c.IsListItem ? 0.1 : 0) - (c.Text.Length > options.MaxChars * 2 ? 0.2 : 0);
+            0.5 * Gain(c, have) + 0.5 * Own(c) + Context(c) + PassagePrior * c.PassageScore
+            + TypeBonus(kind, c) * (c.Covered.Count > 0 || c.FromHeading.Count > 0 ? 1 : 0.5) - (c.Historical ? HistoricalPenalty : 0)
+            + (AnswerType.HeadingSuits(kind, c.Heading) || AnswerType.HeadingSuits(kind, c.Label) ? HeadingTypeBonus : 0)
+            + (c.Announces && !AnswerType.IsFigure(kind) && at.Next(c) is not null ? LeadInBonus : 0)
+            + LabelShare * Label(c) - (c.OtherCase || c.Sibling ? OtherCasePenalty : 0)
+            - (c.Text.Length < ShortSentence && !Headings.EndsSentence(c.Text) && !(c.IsListItem && at.LeadInOf(c) is not null) ? 0.1 : 0)
+            - (c.Text.Length > options.MaxChars * 2 ? 0.2 : 0);
 
+        // A figure question is answered by a sentence holding the figure whenever one on topic
+        // does; the others only when none does (and then the gate sees the figure missing).
         var have = new HashSet<QueryConcept>();
-        var best = candidates.MaxBy(c => Score(c, have))!;
+        var typed = candidates.Where(c => c.TypeMatch && (c.Covered.Count > 0 || c.FromHeading.Count > 0)).ToList();
+        var pool = (AnswerType.IsFigure(kind) || kind == AnswerKind.Place) && typed.Count > 0 ? typed : candidates;
+        var best = pool.MaxBy(c => Score(c, have))!;
         var chosen = new List<Candidate> { best };
         have.UnionWith(best.Covered);
         var length = best.Text.Length;
+        var seen = new HashSet<string> { JapaneseText.Compact(best.Text) };
 
-        // A list item chosen on its own keeps the sentence that introduces its list.
-        if (best.IsListItem && LeadInOf(candidates, best) is { } intro && length + intro.Text.Length <= options.MaxChars)
+        bool Add(Candidate c)
         {
-            chosen.Add(intro);
-            length += intro.Text.Length;
+            if (!seen.Add(JapaneseText.Compact(c.Text)))
+            {
+                return false;
+            }
+
+            chosen.Add(c);
+            have.UnionWith(c.Covered);
+            length += c.Text.Length;
+            return true;
         }
 
-        // A heading-like fragment or a lead-in ("以下が挙げられる。", "次のとおり:") needs what
-        // follows it; list items after a lead-in are short and do not count as sentences.
-        var last = best;
-        var leadIn = LeadIn().IsMatch(best.Text);
-        while ((last.Text.Length < ShortSentence || last.Text.EndsWith(':') || length < MinBody || leadIn)
+        // A list item keeps the sentence that introduces its list; a question for a list, its
+        // conditions or its steps gets the whole list.
+        var wantsList = kind is AnswerKind.List or AnswerKind.Condition or AnswerKind.Procedure;
+        var intro = best.IsListItem ? at.LeadInOf(best) : best.IsLeadIn ? best : null;
+        if (intro is { Announces: false } && !wantsList)
+        {
+            intro = null;
+        }
+
+        if (intro is not null && intro != best && length + intro.Text.Length <= options.MaxChars)
+        {
+            Add(intro);
+        }
+
+        if (intro is not null && (wantsList || best.Announces))
+        {
+            foreach (var item in at.ItemsOf(intro))
+            {
+                if (length + item.Text.Length > options.MaxListChars)
+                {
+                    break;
+                }
+
+                Add(item);
+            }
+        }
+
+        // A heading-like fragment needs what follows it.
+        var last = chosen.MaxBy(c => c.Index)!;
+        while ((last.Text.Length < ShortSentence || last.Text.EndsWith(':') || length < MinBody) && !last.IsListItem
                && chosen.Count(c => c.Text.Length >= ShortSentence) < options.MaxSentences)
         {
-            var next = Next(candidates, last);
-            if (next is null || length + next.Text.Length > options.MaxChars)
+            var next = at.Next(last);
+            if (next is null || length + next.Text.Length > options.MaxChars || !Add(next))
             {
                 break;
             }
 
-            chosen.Add(next);
-            have.UnionWith(next.Covered);
-            length += next.Text.Length;
             last = next;
         }
 
         // Fill the remaining room with the next most useful sentences of the same document or the
         // top passage; the sentence right after the chosen ones often finishes their thought
         // ("…のこと。「社会関係資本」とも…"), so it may come in without query words of its own.
-        while (chosen.Count < options.MaxSentences)
+        while (Entries(chosen).Count < options.MaxSentences)
         {
-            var follower = Next(candidates, last);
+            bool Follows(Candidate c) => at.Previous(c) is { } p && chosen.Contains(p);
             var add = candidates
-                .Where(c => !chosen.Contains(c) && (c.Hit.Passage.DocumentId == best.Hit.Passage.DocumentId || c.Hit.Rank == 1) && length + c.Text.Length <= options.MaxChars
-                    && ((c.Text.Length >= ShortSentence && Own(c) >= MinGain) || c == follower))
-                .MaxBy(c => Score(c, have) + (c == follower ? FollowerBonus : 0));
-            if (add is null)
+                .Where(c => !chosen.Contains(c) && !seen.Contains(JapaneseText.Compact(c.Text))
+                    && (c.Hit.Passage.DocumentId == best.Hit.Passage.DocumentId || c.Hit.Rank == 1) && length + c.Text.Length <= options.MaxChars
+                    && ((c.Text.Length >= ShortSentence && Own(c) >= MinGain) || (Follows(c) && !c.OtherCase))
+                    && !(c.IsListItem && !chosen.Contains(at.LeadInOf(c) ?? c) && !Follows(c)))
+                .MaxBy(c => Score(c, have) + (Follows(c) && !c.OtherCase ? FollowerBonus : 0));
+            if (add is null || !Add(add))
             {
                 break;
             }
-
-            chosen.Add(add);
-            have.UnionWith(add.Covered);
-            length += add.Text.Length;
-            if (add == follower)
-            {
-                last = add;
-            }
         }
 
-        // Read in source order, not in order of relevance; a lead-in, a heading fragment or a
-        // list item stays on the same entry as its neighbour so an entry reads as one statement.
-        var ordered = chosen.OrderBy(c => c.Hit.Passage.Start).ThenBy(c => c.Index).ToList();
+        return Entries(chosen).Take(options.MaxSentences).Select(c => c with { Text = Trim(c.Text) }).ToList();
+    }
+
+    // Read in source order, not in order of relevance; a lead-in and its list items, or a
+    // heading fragment and its sentence, make one entry. A value as it was earlier comes after
+    // the current one.
+    private static List<Candidate> Entries(List<Candidate> chosen)
+    {
+        var ordered = chosen.OrderBy(c => c.Historical).ThenBy(c => c.Hit.Passage.Start).ThenBy(c => c.Index).ToList();
         var entries = new List<Candidate>();
         foreach (var c in ordered)
         {
             var previous = entries.Count > 0 ? entries[^1] : null;
-            var joins = previous is not null && previous.Hit == c.Hit && previous.Index + previous.Span == c.Index
-                && (c.Text.Length < ShortSentence || previous.Text.Length < ShortSentence || previous.Text.EndsWith(':') || LeadIn().IsMatch(previous.Text));
+            var joins = previous is not null && ReferenceEquals(previous.Hit, c.Hit) && previous.Index + previous.Span == c.Index
+                && (c.IsListItem || c.Text.Length < ShortSentence || previous.Text.Length < ShortSentence || previous.Text.EndsWith(':') || previous.IsLeadIn);
             if (joins)
             {
-                entries[^1] = previous! with { Text = previous.Text + "\n" + c.Text, Span = previous.Span + 1 };
+                entries[^1] = previous! with { Text = previous.Text + "\n" + c.Text, Span = previous.Span + 1, TypeMatch = previous.TypeMatch || c.TypeMatch };
             }
             else
             {
@@ -299,28 +306,205 @@ public sealed partial class AnswerComposer(AnswerOptions options)
             }
         }
 
-        return entries.Take(options.MaxSentences).Select(c => c with { Text = Trim(c.Text) }).ToList();
+        return entries;
     }
 
-    private static Candidate? Next(List<Candidate> candidates, Candidate c) =>
-        candidates.FirstOrDefault(x => x.Hit == c.Hit && x.Index == c.Index + 1);
-
-    private static Candidate? LeadInOf(List<Candidate> candidates, Candidate item)
+    private static double TypeBonus(AnswerKind kind, Candidate c) => !c.TypeMatch ? 0 : kind switch
     {
-        var previous = candidates.FirstOrDefault(x => x.Hit == item.Hit && x.Index == item.Index - 1);
-        while (previous is { IsListItem: true })
+        AnswerKind.Amount or AnswerKind.Number or AnswerKind.Date or AnswerKind.Deadline or AnswerKind.Place or AnswerKind.Definition => AnswerTypeBonus,
+        _ => WeakTypeBonus,
+    };
+
+    // Every sentence of the best passages in the question's language (the others as fallback),
+    // list items whole, read under their headings.
+    private List<Candidate> Candidates(string question, SearchResult result, AnswerKind kind, string language)
+    {
+        var profile = result.Profile;
+        var expected = profile.ExpectedAnswer;
+        var candidates = new List<Candidate>();
+        var lead = Math.Max(result.Hits[0].RankScore, 1e-9);
+        var topic = profile.Concepts.Count == 0 ? null : profile.Concepts.MaxBy(c => c.Weight);
+        var names = Compound().Matches(JapaneseText.Normalize(question)).Select(m => m.Value).Where(n => n.Length >= 4).ToList();
+
+        // The best passages written in the question's language are read first (an article's
+        // Japanese body for a Japanese question, its English summary for an English one); when
+        // the question asks for a kind of value (a date, a count), lower hits that hold one are
+        // read too.
+        var readable = result.Hits.Where(h => TextLanguage.Detect(h.Passage.Text) == language).ToList();
+        var considered = (readable.Count > 0 ? readable : result.Hits).Take(options.PassagesConsidered).ToList();
+        var hits = considered
+            .Concat(result.Hits.Except(considered).Where(h => expected?.IsMatch(h.Passage.Text) == true));
+        foreach (var hit in hits)
         {
-            previous = candidates.FirstOrDefault(x => x.Hit == item.Hit && x.Index == previous.Index - 1);
+            var passage = hit.Passage.Text;
+            var heading = hit.Passage.Heading;
+            var context = profile.TermSet(IndexSnapshot.ContextOf(hit.Passage));
+            var document = profile.DocumentTerms(hit.Passage.DocumentId);
+            var spans = Sentences.Split(passage);
+            var unmarkedList = false;
+            var index = 0;
+            for (var i = 0; i < spans.Count; i++, index++)
+            {
+                var start = spans[i].Start;
+                var end = spans[i].End;
+                var lineStart = StartsLine(passage, start);
+                var marked = lineStart && ListMarker().IsMatch(passage[start..end]);
+
+                // A list item is one line, whatever its punctuation ("・…住んでいた人。または、…").
+                while (marked && i + 1 < spans.Count && !StartsLine(passage, spans[i + 1].Start))
+                {
+                    end = spans[++i].End;
+                }
+
+                var text = passage[start..end];
+
+                // A passage running over a section boundary holds the next heading as a line of
+                // its own: it says what the following sentences are about; it is not an answer.
+                // After a lead-in whose list has no bullets (PDF text), short lines are the items.
+                unmarkedList = unmarkedList && !marked;
+                if (i > 0 && !unmarkedList && lineStart && IsHeadingLine(text))
+                {
+                    heading = text.Trim();
+                    context = profile.TermSet(hit.Passage.DocumentTitle + "\n" + heading);
+                    continue;
+                }
+
+                var isItem = marked || (unmarkedList && lineStart && text.Length < options.MaxChars / 2);
+                unmarkedList |= LeadIn().IsMatch(text);
+                var depth = marked ? IndentOf(passage, start) : 0;
+                var terms = profile.TermSet(text);
+                var covered = profile.Concepts.Where(c => c.IsCoveredBy(terms)).ToHashSet();
+                var fromHeading = profile.Concepts.Where(c => !covered.Contains(c) && c.IsCoveredBy(context)).ToHashSet();
+                var fromDocument = profile.Concepts.Where(c => !covered.Contains(c) && !fromHeading.Contains(c) && c.IsCoveredBy(document)).ToHashSet();
+                // The label counts when the value after it is what was asked ("…場合:100万円以内"),
+                // not when the label holds the figure and the value another ("申請日から1年以内に…:全額").
+                var labelled = ListLabel().Match(text);
+                var label = labelled.Success && !(AnswerType.IsFigure(kind) && expected?.IsMatch(text[labelled.Length..]) != true)
+                    ? profile.TermSet(labelled.Groups[1].Value) : null;
+                var display = depth > 0 ? Indent + text.TrimStart() : text.Trim();
+                candidates.Add(new Candidate(hit, index, display, covered, fromHeading, fromDocument, hit.RankScore / lead)
+                {
+                    Heading = heading,
+                    Language = TextLanguage.Detect(text),
+                    IsListItem = isItem,
+                    Depth = depth,
+                    Announces = LeadIn().IsMatch(text) || text.TrimEnd().EndsWith(':'),
+                    Label = labelled.Success ? labelled.Groups[1].Value : string.Empty,
+                    LabelCovered = label is null ? [] : covered.Where(c => c.IsCoveredBy(label)).ToHashSet(),
+                    OtherCase = profile.Qualifiers.Any(q => !q.NamedIn(terms) && q.OtherNamedIn(terms)),
+                    Sibling = NamesSibling(names, text),
+                    Historical = Historical().IsMatch(text),
+                    TypeMatch = HoldsType(kind, expected, text, topic is not null && covered.Contains(topic)),
+                });
+            }
         }
 
-        return previous is not null && (LeadIn().IsMatch(previous.Text) || previous.Text.TrimEnd().EndsWith(':')) ? previous : null;
+        // A sentence directly before a list introduces it ("おおまかには、次の両方にあてはまる人が対象です。").
+        for (var i = 0; i + 1 < candidates.Count; i++)
+        {
+            var (c, n) = (candidates[i], candidates[i + 1]);
+            if (!c.IsListItem && n.IsListItem && ReferenceEquals(n.Hit, c.Hit) && n.Index == c.Index + 1)
+            {
+                candidates[i] = c with { Introduces = true, TypeMatch = c.TypeMatch || kind is AnswerKind.List or AnswerKind.Condition or AnswerKind.Procedure };
+            }
+        }
+
+        // Passages overlap by a sentence: of two copies, the one followed by the rest of its
+        // paragraph or list is kept, so no sentence is quoted twice and a lead-in keeps its items.
+        var at = new Positions(candidates);
+        foreach (var copies in candidates.GroupBy(c => JapaneseText.Compact(c.Text)).Where(g => g.Count() > 1).ToList())
+        {
+            var keep = copies.OrderByDescending(c => at.Next(c) is not null).ThenByDescending(c => c.PassageScore).First();
+            candidates.RemoveAll(c => c != keep && copies.Contains(c, ReferenceEqualityComparer.Instance));
+        }
+
+        // Sentences in the question's language win whenever one of them touches the question;
+        // the other language is the fallback.
+        if (candidates.Any(c => c.Language == language && c.Covered.Count > 0))
+        {
+            candidates.RemoveAll(c => c.Language != language);
+        }
+
+        return candidates;
+    }
+
+    // Whether a sentence holds what the question asks for: the figure, a defining sentence about
+    // the asked term, the body that does it, a list, a condition.
+    private static bool HoldsType(AnswerKind kind, Regex? expected, string text, bool namesTopic) => kind switch
+    {
+        AnswerKind.Amount or AnswerKind.Number or AnswerKind.Date or AnswerKind.Deadline or AnswerKind.Place => expected?.IsMatch(text) == true,
+        AnswerKind.Definition => namesTopic && AnswerType.IsDefinition(text),
+        AnswerKind.Who => AnswerType.NamesBody(text),
+        AnswerKind.List => ListMarker().IsMatch(text) || AnswerType.Enumerates(text),
+        AnswerKind.Condition or AnswerKind.YesNo => AnswerType.StatesCondition(text),
+        AnswerKind.Procedure => ListMarker().IsMatch(text) || ProcedureStep().IsMatch(text),
+        _ => false,
+    };
+
+    // A sentence about a sibling of the thing asked, and not about it: 起業支援金 when 移住支援金
+    // was asked (same head word, another kind).
+    private static bool NamesSibling(List<string> names, string text)
+    {
+        foreach (var name in names)
+        {
+            if (text.Contains(name, StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            var head = name[^3..];
+            if (Compound().Matches(text).Any(m => m.Value.Length > head.Length && m.Value.EndsWith(head, StringComparison.Ordinal)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // Candidates by passage and position, for the sentence before or after one.
+    private sealed class Positions(List<Candidate> candidates)
+    {
+        private readonly Dictionary<(string, int), Candidate> at = candidates
+            .GroupBy(c => (c.Hit.PassageId, c.Index)).ToDictionary(g => g.Key, g => g.First());
+
+        private readonly Dictionary<Candidate, Candidate?> leadIns = new(ReferenceEqualityComparer.Instance);
+
+        public Candidate? Next(Candidate c) => at.GetValueOrDefault((c.Hit.PassageId, c.Index + 1));
+
+        public Candidate? Previous(Candidate c) => at.GetValueOrDefault((c.Hit.PassageId, c.Index - 1));
+
+        public Candidate? LeadInOf(Candidate item)
+        {
+            if (!leadIns.TryGetValue(item, out var found))
+            {
+                var previous = Previous(item);
+                while (previous is { IsListItem: true })
+                {
+                    previous = Previous(previous);
+                }
+
+                leadIns[item] = found = previous is { IsLeadIn: true } ? previous : null;
+            }
+
+            return found;
+        }
+
+        // The list items right after a lead-in, nested ones included.
+        public IEnumerable<Candidate> ItemsOf(Candidate intro)
+        {
+            for (var next = Next(intro); next is { IsListItem: true }; next = Next(next))
+            {
+                yield return next;
+            }
+        }
     }
 
     // The last sentence of a paragraph ("…もらえます。登録者は約2万2千人") is not a heading line.
     private static bool StartsLine(string text, int start)
     {
         var i = start - 1;
-        while (i >= 0 && text[i] is ' ' or '\t')
+        while (i >= 0 && text[i] is ' ' or '\t' or '\u3000')
         {
             i--;
         }
@@ -328,28 +512,41 @@ public sealed partial class AnswerComposer(AnswerOptions options)
         return i < 0 || text[i] == '\n';
     }
 
+    // How far a list item is nested: the blanks before its marker on its line.
+    private static int IndentOf(string text, int start)
+    {
+        var n = 0;
+        for (var i = start - 1; i >= 0 && text[i] is ' ' or '\t' or '\u3000'; i--)
+        {
+            n++;
+        }
+
+        return n;
+    }
+
     // Short, unpunctuated and not a list item: a heading ("子育て加算", "手続きの流れ(一般的な例)").
     private static bool IsHeadingLine(string text)
     {
         var t = text.Trim();
-        return t.Length is > 0 and < ShortSentence && !Headings.IsListItem(t) && !Headings.EndsSentence(t)
+        return t.Length is > 0 and < ShortSentence && !Headings.IsListItem(t) && !ListMarker().IsMatch(t) && !Headings.EndsSentence(t)
             && !t.EndsWith(':') && !t.Contains(':') && TextLanguage.Detect(t) == TextLanguage.Japanese;
     }
 
     private string Trim(string sentence) =>
-        sentence.Length <= options.MaxChars * 2 ? sentence : sentence[..(options.MaxChars * 2)] + "…";
+        sentence.Length <= options.MaxListChars * 2 ? sentence : sentence[..(options.MaxListChars * 2)] + "…";
 
-    private static string Render(string language, List<string> sentences, List<Citation> citations)
+    // One line per sentence or list item, as the source has it (markers and indentation kept).
+    private static string Render(string language, List<string> lines, List<Citation> citations)
     {
         var sb = new StringBuilder();
-        if (language == "en" && sentences.Any(s => TextLanguage.Detect(s) == TextLanguage.Japanese))
+        if (language == "en" && lines.Any(s => TextLanguage.Detect(s) == TextLanguage.Japanese))
         {
             sb.Append("Here is what the source says (in Japanese):\n");
         }
 
-        foreach (var sentence in sentences)
+        foreach (var line in lines)
         {
-            sb.Append(sentence.TrimStart('・', ' ')).Append('\n');
+            sb.Append(line).Append('\n');
         }
 
         sb.Append(language == "en" ? "Source: " : "出典: ");
@@ -380,16 +577,35 @@ public sealed partial class AnswerComposer(AnswerOptions options)
         return string.Join(language == "en" ? ", " : "、", parts);
     }
 
-    private static Answer Decline(string language, double confidence)
+    private static Answer Decline(string language, double confidence, GateFeatures features)
     {
         var text = language == "en"
             ? "Sorry, I could not find reliable information to answer that. I can put you in touch with one of our coordinators if you would like."
             : "申し訳ありません。その質問にお答えできる確かな情報が見つかりませんでした。ご希望でしたら、担当のコーディネーターにおつなぎします。";
-        return new Answer(text, true, confidence, language, [], []);
+        return new Answer(text, true, confidence, language, [], []) { Features = features };
     }
 
-    [GeneratedRegex(@"(以下|次)の(とおり|通り|ような|もの|どれか|どちらか|\d)|以下が|以下に|次が|as follows|the following")]
+    [GeneratedRegex(@"(以下|次|下記)の(とおり|通り|ような|もの|どれか|どちらか|いずれか|両方|すべて|全て|\d|[一二三四五六七八九十]つ)|以下が|以下に|次が|as follows|the following")]
     private static partial Regex LeadIn();
+
+    // A list item's marker after its indentation: ・, -, 1., 1), (1), ①.
+    [GeneratedRegex(@"^[\s\u3000]*([・•\-*‐✓○◎※]|\d{1,2}[.)]|[(（]\d{1,2}[)）]|[①-⑳])")]
+    private static partial Regex ListMarker();
+
+    [GeneratedRegex(@"(申請|届け?出|提出|申し込|相談|登録|確認|承諾|協議)(する|します|して|を出す|る。|ます)|まず|次に|その後|最後に|\b(first|then|next|finally|apply|submit)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex ProcedureStep();
+
+    // A value as it was: "2022年度の時点では", "当初は", "…でした", "was … when introduced".
+    [GeneratedRegex(@"時点で(は|の)|当初(は|の)|かつて|以前は|従来は|それまで(は|の)|当時|でした。?$|\b(was|were|used to)\b|when introduced")]
+    private static partial Regex Historical();
+
+    // Asked about now or soon: 今度, 次回, 来月, 今年度, 空き, this summer, tomorrow, next fair.
+    [GeneratedRegex(@"今度|次回|次の(開催|イベント|フェア|相談会|公募|募集|フォーラム|セミナー)|明日|あした|今日|きょう|今週|来週|今月|来月|今年|来年|今年度|来年度|この(夏|春|秋|冬)|今(夏|春|秋|冬)|最新|現在の|いまの|今の|空き(状況|枠|は|が|あり|って)|空いて|開催(日|場所)|会場|\b(upcoming|next|tomorrow|today|tonight|this (month|week|year|summer|spring|autumn|fall|winter)|currently|right now|latest|venue|free (slot|place)|available|availability|vacanc)", RegexOptions.IgnoreCase)]
+    private static partial Regex CurrentState();
+
+    // A run of kanji or katakana: a compound noun (移住支援金, デュアルスクール).
+    [GeneratedRegex(@"[\p{IsCJKUnifiedIdeographs}々\p{IsKatakana}ー]+")]
+    private static partial Regex Compound();
 
     // A kanji name ending in a municipality or prefecture suffix: 長野県, 厚沢部町, 山県市.
     [GeneratedRegex(@"(?<![\p{IsCJKUnifiedIdeographs}々])[\p{IsCJKUnifiedIdeographs}々]{1,5}[県市町村府](?![\p{IsCJKUnifiedIdeographs}々])")]
@@ -403,8 +619,14 @@ public sealed partial class AnswerComposer(AnswerOptions options)
     [GeneratedRegex(@"^\s*[・•\-*]\s*([^:]{1,30}):")]
     private static partial Regex ListLabel();
 
-    private sealed record Candidate(SearchHit Hit, int Index, string Text, HashSet<QueryConcept> Covered, double ContextGain, double PassageScore)
+    // Compared by reference: two sentences are the same only if they are the same reading.
+    // FromHeading / FromDocument: what the sentence's headings, or only its document elsewhere, say of the question.
+    private sealed record Candidate(SearchHit Hit, int Index, string Text, HashSet<QueryConcept> Covered, HashSet<QueryConcept> FromHeading, HashSet<QueryConcept> FromDocument, double PassageScore)
     {
+        public bool Equals(Candidate? other) => ReferenceEquals(this, other);
+
+        public override int GetHashCode() => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(this);
+
         public int Span { get; init; } = 1;
 
         public string Heading { get; init; } = string.Empty;
@@ -413,8 +635,25 @@ public sealed partial class AnswerComposer(AnswerOptions options)
 
         public bool IsListItem { get; init; }
 
+        public int Depth { get; init; }
+
+        // Announces a list ("次のとおりです。", "…:"); Introduces: stands right before one.
+        public bool Announces { get; init; }
+
+        public bool Introduces { get; init; }
+
+        public bool IsLeadIn => Announces || Introduces;
+
+        public string Label { get; init; } = string.Empty;
+
         public HashSet<QueryConcept> LabelCovered { get; init; } = [];
 
         public bool OtherCase { get; init; }
+
+        public bool Sibling { get; init; }
+
+        public bool Historical { get; init; }
+
+        public bool TypeMatch { get; init; }
     }
 }

@@ -42,7 +42,7 @@ internal static class MarkdownParser
             }
             else
             {
-                var bullet = leaf.Parent is ListItemBlock ? "・" : string.Empty;
+                var bullet = leaf.Parent is ListItemBlock item ? Bullet(item) : string.Empty;
                 foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 {
                     blocks.Add(new TextBlock(bullet + line, 0));
@@ -57,6 +57,20 @@ internal static class MarkdownParser
             int.TryParse(Field(fields, "fiscal_year"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var fy) ? fy : null,
             Field(fields, "title_en") is { } english ? [.. aliases, english] : aliases.Count > 0 ? aliases : null);
         return new RawDocument(Field(fields, "title"), metadata, blocks);
+    }
+
+    // "・" or the item's number ("1."), with a full-width space per level of nesting, so a nested
+    // list keeps its shape when quoted.
+    private static string Bullet(ListItemBlock item)
+    {
+        var depth = 0;
+        for (var parent = item.Parent?.Parent; parent is not null; parent = parent.Parent)
+        {
+            depth += parent is ListItemBlock ? 1 : 0;
+        }
+
+        var marker = item.Parent is ListBlock { IsOrdered: true } ? item.Order.ToString(CultureInfo.InvariantCulture) + "." : "・";
+        return new string('\u3000', depth) + marker;
     }
 
     private static Dictionary<string, string> ReadFrontMatter(string yaml, List<string> aliases)

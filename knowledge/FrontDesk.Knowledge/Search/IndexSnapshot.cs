@@ -22,6 +22,10 @@ public sealed record SearchHit(Passage Passage, float Score, int Rank, double Ra
 
 public sealed record SearchResult(IReadOnlyList<SearchHit> Hits, QueryProfile Profile)
 {
+    // Share of the bigram field's top three documents the lemma field also ranks in its top
+    // three; null when only one field searched. The answer gate reads it.
+    public double? FieldAgreement { get; init; }
+
     public static SearchResult Empty { get; } = new([], new QueryProfile([], _ => []));
 }
 
@@ -283,7 +287,20 @@ public sealed class IndexSnapshot : IDisposable
             .Take(Math.Max(1, top))
             .Select((x, i) => new SearchHit(x.Passage, x.Bm25, i + 1, x.Blend))
             .ToList();
-        return new SearchResult(ranked, profile);
+        return new SearchResult(ranked, profile) { FieldAgreement = Agreement(bigramHits, lemmaHits) };
+    }
+
+    private double? Agreement(ScoreDoc[] bigram, ScoreDoc[] lemma)
+    {
+        if (bigram.Length == 0 || lemma.Length == 0)
+        {
+            return null;
+        }
+
+        HashSet<string> Top(ScoreDoc[] docs) => docs.Select(d => passages[ordinalByDoc[d.Doc]].DocumentId).Distinct().Take(3).ToHashSet();
+        var fromBigrams = Top(bigram);
+        var fromLemmas = Top(lemma);
+        return (double)fromBigrams.Count(fromLemmas.Contains) / fromBigrams.Count;
     }
 
     private ScoreDoc[] Retrieve(BooleanQuery query, int top) =>

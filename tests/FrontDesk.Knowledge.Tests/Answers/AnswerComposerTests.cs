@@ -30,7 +30,8 @@ public sealed class AnswerComposerTests(SeedIndexFixture seeds) : IClassFixture<
             Assert.All(answer.Citations, c => Assert.False(string.IsNullOrWhiteSpace(c.Title)));
             Assert.All(answer.Citations, c => Assert.False(string.IsNullOrWhiteSpace(c.Source)));
             Assert.Contains(answer.Language == "en" ? "Source:" : "出典:", answer.Text);
-            Assert.InRange(answer.Sentences.Count, 1, 3);
+            Assert.InRange(answer.Sentences.Count, 1, 16);
+            Assert.All(answer.Sentences, s => Assert.DoesNotContain("\n", s));
         }
 
         Assert.True(answered > questions.Count / 2);
@@ -92,6 +93,57 @@ public sealed class AnswerComposerTests(SeedIndexFixture seeds) : IClassFixture<
     }
 
     public static TheoryData<string> IndexSnapshotHostile => Tests.Search.IndexSnapshotTests.HostileQueries;
+
+    [Fact]
+    public void A_question_for_a_number_gets_the_number()
+    {
+        var answer = Ask("基幹系の業務システムの標準化、対象は何業務？");
+        Assert.False(answer.Declined, $"{answer.Confidence:F2} {answer.Features}");
+        Assert.Contains("17業務", answer.Text);
+    }
+
+    [Theory]
+    [InlineData("官民連携プラットフォームの専門部会の5つのテーマは？")]
+    [InlineData("どんな専門部会がある？")]
+    public void A_question_for_a_list_gets_the_items_not_only_the_sentence_announcing_them(string question)
+    {
+        var answer = Ask(question);
+        Assert.False(answer.Declined, $"{answer.Confidence:F2} {answer.Features}");
+        foreach (var theme in new[] { "「負担軽減」", "「登録・地域関与」", "「担い手・人材」", "「教育」", "「保育」" })
+        {
+            Assert.Contains(theme, answer.Text);
+        }
+    }
+
+    [Fact]
+    public void An_english_question_over_japanese_seeds_is_answered_with_the_japanese_sentences()
+    {
+        var answer = Ask("What does the governors' association ask the national government about vacant houses for dual residence?");
+        Assert.False(answer.Declined, $"{answer.Confidence:F2} {answer.Features}");
+        Assert.Equal("en", answer.Language);
+        Assert.StartsWith("Here is what the source says (in Japanese):", answer.Text);
+        Assert.Contains("空き家バンクの利便性向上", answer.Text);
+        Assert.Equal(answer.Sentences.Count, answer.Sentences.Distinct().Count());
+    }
+
+    [Fact]
+    public void A_question_answered_by_the_top_passage_is_not_declined()
+    {
+        var answer = Ask("ソーシャル・キャピタルとは何ですか");
+        Assert.False(answer.Declined, $"{answer.Confidence:F2} {answer.Features}");
+        Assert.Contains("社会関係資本", answer.Text);
+    }
+
+    [Theory]
+    [InlineData("次の移住フェアはいつ、どこで開催されますか？")]
+    [InlineData("今度の二地域居住のセミナーの会場はどこ？")]
+    public void A_question_about_an_upcoming_event_the_seeds_do_not_hold_is_declined(string question)
+    {
+        var answer = Ask(question);
+        Assert.True(answer.Declined, answer.Text);
+        Assert.Contains("コーディネーター", answer.Text);
+        Assert.Empty(answer.Citations);
+    }
 
     [Fact]
     public void Declining_depends_on_the_threshold()

@@ -26,7 +26,7 @@ public sealed class ArticleAnswerTests(ArticleIndexFixture articles) : IClassFix
         Assert.False(answer.Declined, answer.Text);
         Assert.All(answer.Sentences, s => Assert.Equal(TextLanguage.Japanese, TextLanguage.Detect(s)));
         Assert.DoesNotContain(answer.Citations, c => c.Section == "English summary");
-        Assert.Contains("広域的地域活性化のための基盤整備に関する法律", answer.Text);
+        Assert.Contains("2024年に法律が改正されました", answer.Text);
     }
 
     [Fact]
@@ -65,6 +65,106 @@ public sealed class ArticleAnswerTests(ArticleIndexFixture articles) : IClassFix
         Assert.Contains("1人あたり最大100万円", answer.Text);
         Assert.Contains(answer.Citations, c => c.Section == "子育て加算");
         Assert.DoesNotContain(answer.Sentences, s => s.Trim() == "子育て加算");
+    }
+
+    [Theory]
+    [InlineData("移住支援金はいくらもらえますか？")]
+    [InlineData("移住支援金っていくら？")]
+    [InlineData("移住支援金の金額は？")]
+    public void The_grant_amount_is_answered_however_it_is_asked(string question)
+    {
+        var answer = Ask(question);
+        Assert.False(answer.Declined, $"{answer.Confidence:F2} {answer.Features}");
+        Assert.Contains("100万円", answer.Text);
+        Assert.DoesNotContain("起業支援金は最大200万円", answer.Text);
+    }
+
+    [Fact]
+    public void The_current_child_add_on_comes_first_and_the_earlier_figure_only_after_it()
+    {
+        var answer = Ask("移住支援金の子育て加算はいくら？");
+        Assert.False(answer.Declined, answer.Text);
+        var current = answer.Text.IndexOf("子ども1人あたり最大100万円", StringComparison.Ordinal);
+        Assert.True(current >= 0, answer.Text);
+        var earlier = answer.Text.IndexOf("最大30万円でした", StringComparison.Ordinal);
+        Assert.True(earlier < 0 || earlier > current, answer.Text);
+    }
+
+    [Theory]
+    [InlineData("区域外就学とは何ですか", "区域外就学は、住所のある市町村ではない、ほかの市町村などの学校に通うための手続きです。")]
+    [InlineData("デュアルスクールって何ですか", "デュアルスクールは、徳島県が進めている取り組みです。")]
+    public void A_definition_question_gets_the_defining_sentence(string question, string definition)
+    {
+        var answer = Ask(question);
+        Assert.False(answer.Declined, answer.Text);
+        Assert.Equal(definition, answer.Sentences[0]);
+        Assert.DoesNotContain("特別交付税", answer.Text);
+    }
+
+    [Theory]
+    [InlineData("移住支援金の申請はいつまでに？", "1年以内に申請")]
+    [InlineData("ワンストップ特例の申請期限は？", "翌年の1月10日まで")]
+    public void A_deadline_question_gets_the_period(string question, string period)
+    {
+        var answer = Ask(question);
+        Assert.False(answer.Declined, $"{answer.Confidence:F2} {answer.Features}");
+        Assert.Contains(period, answer.Text);
+    }
+
+    [Fact]
+    public void A_casual_yes_no_question_names_the_programme_that_answers_it()
+    {
+        var answer = Ask("起業したら支援ある？");
+        Assert.False(answer.Declined, answer.Text);
+        Assert.Contains("起業支援金", answer.Text);
+    }
+
+    [Fact]
+    public void Nested_conditions_keep_their_numbers_and_indentation()
+    {
+        var answer = Ask("移住支援金の東京23区とのつながりの要件は？");
+        Assert.False(answer.Declined, answer.Text);
+        var lines = answer.Sentences.ToList();
+        var first = lines.FindIndex(l => l.StartsWith("1.移住する直前の10年間", StringComparison.Ordinal));
+        Assert.True(first > 0, answer.Text);
+        Assert.Contains("次の2つを両方とも満たす", lines[first - 1]);
+        Assert.Equal("\u3000・東京23区に住んでいた", lines[first + 1]);
+        Assert.StartsWith("\u3000・東京圏", lines[first + 2]);
+        Assert.StartsWith("2.移住する直前の1年以上", lines[first + 3]);
+        Assert.Contains("\n\u3000・東京23区に住んでいた\n", answer.Text);
+    }
+
+    [Fact]
+    public void A_list_item_keeps_its_marker_and_its_lead_in()
+    {
+        var answer = Ask("移住支援金は世帯でいくらもらえますか");
+        var lines = answer.Sentences.ToList();
+        var item = lines.FindIndex(l => l.StartsWith("・世帯で移住する場合", StringComparison.Ordinal));
+        Assert.True(item > 0, answer.Text);
+        Assert.Equal("国の枠組みでの上限は次のとおりです。", lines[item - 1]);
+    }
+
+    [Theory]
+    [InlineData("When did the amended dual residence law come into force?")]
+    [InlineData("What is the akiya bank?")]
+    [InlineData("What is a dual school?")]
+    public void An_english_answer_never_repeats_a_sentence(string question)
+    {
+        var answer = Ask(question);
+        Assert.False(answer.Declined, answer.Text);
+        Assert.Equal("en", answer.Language);
+        Assert.Equal(answer.Sentences.Count, answer.Sentences.Select(JapaneseText.Compact).Distinct().Count());
+    }
+
+    [Theory]
+    [InlineData("今度の移住フェアの会場はどこ？")]
+    [InlineData("厚沢部町の保育園留学、来月の空きはありますか")]
+    [InlineData("長野県の移住支援金、今年度の受付締切はいつですか")]
+    public void Questions_about_dates_places_and_availability_the_articles_do_not_hold_are_declined(string question)
+    {
+        var answer = Ask(question);
+        Assert.True(answer.Declined, answer.Text);
+        Assert.Contains("コーディネーター", answer.Text);
     }
 
     [Fact]
