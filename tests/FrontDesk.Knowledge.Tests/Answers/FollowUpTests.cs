@@ -1,4 +1,5 @@
 using FrontDesk.Knowledge.Answers;
+using FrontDesk.Knowledge.Evaluation;
 
 namespace FrontDesk.Knowledge.Tests.Answers;
 
@@ -96,5 +97,21 @@ public sealed class FollowUpTests(ArticleIndexFixture articles) : IClassFixture<
         var answer = Ask(FollowUps.Read("それっていくら？", previous, articles.Snapshot));
         Assert.False(answer.Declined, answer.Text);
         Assert.Contains("万円", answer.Text);
+    }
+
+    [Fact]
+    public void The_evaluation_asks_a_question_with_after_in_one_conversation_after_the_one_it_names()
+    {
+        EvalQuestion[] questions =
+        [
+            new("f1", "移住支援金は世帯でいくらもらえますか？", "ijushienkin.md", ["100万円以内"], "figure"),
+            new("f2", "それって単身だと？", "ijushienkin.md", ["60万円以内"], "figure", After: "f1"),
+            new("f3", "空き家バンクってどんな仕組み？", "akiya-bank.md", [], "definition", After: "f2"),
+        ];
+        var report = KnowledgeEvaluation.Evaluate(articles.Snapshot, composer, questions);
+        Assert.Contains("移住支援金", report.Questions[1].SearchText);
+        Assert.True(report.Questions[1].AnswerContains, report.Questions[1].Answer);
+        Assert.Equal("空き家バンクってどんな仕組み？", report.Questions[2].SearchText);
+        Assert.Equal(1.0, report.RecallAt3);
     }
 }
