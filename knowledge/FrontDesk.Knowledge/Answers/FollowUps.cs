@@ -72,7 +72,7 @@ public static partial class FollowUps
     // the sibling cases of a case this question names (単身 replaces 世帯), then this question.
     private static string Combine(string previous, string question, bool typed, IReadOnlyList<int> cases)
     {
-        var topic = JapaneseText.Normalize(previous);
+        var topic = Request().Replace(JapaneseText.Normalize(previous), " ");
         var previousTypes = string.Join(' ', TypePhrase().Matches(topic.ToLowerInvariant()).Select(m => m.Value));
         if (typed)
         {
@@ -91,7 +91,7 @@ public static partial class FollowUps
         current = TextLanguage.Detect(current) == TextLanguage.English
             ? EnglishDemonstrative().Replace(current, " ")
             : Demonstrative().Replace(current, " ");
-        var parts = new[] { topic, current, typed ? "" : previousTypes };
+        var parts = new[] { topic, current, typed ? "" : TypePhrase().Replace(previousTypes, m => topic.Contains(m.Value, StringComparison.OrdinalIgnoreCase) ? "" : m.Value) };
         return Spaces().Replace(string.Join(' ', parts.Where(p => !string.IsNullOrWhiteSpace(p))), " ").Trim();
     }
 
@@ -198,6 +198,10 @@ public static partial class FollowUps
 
     [GeneratedRegex(@"[a-z][a-z\-']*")]
     private static partial Regex Words();
+
+    // "…について教えてください": how a question is asked, not what it is about.
+    [GeneratedRegex(@"について|を?教えて(ください|下さい|もらえますか)?|を?知りたい(です)?|\b(tell me about|please tell me|i want to know)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex Request();
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Spaces();
