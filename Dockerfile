@@ -21,6 +21,10 @@ RUN npm ci --no-audit --no-fund
 COPY console/console.js ./
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS bot
+# MeCab and IPADIC for the knowledge search's lemma field (Knowledge__MeCabDictionary).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends mecab libmecab2 mecab-ipadic-utf8 \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /out/bot .
 COPY knowledge/content /app/content

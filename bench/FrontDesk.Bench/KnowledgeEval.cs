@@ -39,15 +39,18 @@ public static class KnowledgeEval
         var questions = Arg(args, "--questions");
         if (corpus is null || questions is null || !Directory.Exists(corpus) || !File.Exists(questions))
         {
-            Console.Error.WriteLine("Usage: eval --corpus DIR --questions FILE.jsonl [--json] [--baseline] [--threshold X]");
+            Console.Error.WriteLine("Usage: eval --corpus DIR --questions FILE.jsonl [--json] [--baseline] [--threshold X] [--fields bigram|lemma|fused]");
             return 2;
         }
         var baseline = args.Contains("--baseline");
+        var fields = Arg(args, "--fields") is { } f ? Enum.Parse<SearchFields>(f, ignoreCase: true) : new EvalOptions().Fields;
         var threshold = Arg(args, "--threshold") is { } t ? double.Parse(t, System.Globalization.CultureInfo.InvariantCulture) : AnswerOptions.DefaultDeclineThreshold;
 
         var (version, passages) = await IngestAsync(corpus);
         var synonyms = baseline ? SynonymSet.Empty : KnowledgeIndexUpdater.LoadSynonyms(null, Directory.GetCurrentDirectory());
-        using var snapshot = IndexSnapshot.Build(passages, synonyms, version, baseline ? new StandardAnalyzer(LuceneVersion.LUCENE_48) : null);
+        using var snapshot = IndexSnapshot.Build(passages, synonyms, version, baseline ? new StandardAnalyzer(LuceneVersion.LUCENE_48) : null, fields);
+        if (fields != snapshot.Fields)
+            Console.Error.WriteLine($"Fields: {snapshot.Fields} ({Knowledge.Text.MeCabTagger.Default.Problem ?? "baseline"})");
         var report = KnowledgeEvaluation.Evaluate(snapshot, new AnswerComposer(new AnswerOptions { DeclineThreshold = threshold }),
             await KnowledgeEvaluation.LoadQuestionsAsync(questions, CancellationToken.None));
         Console.WriteLine(args.Contains("--json") ? report.ToJson() : report.ToText());
@@ -69,19 +72,23 @@ public static class KnowledgeEval
                 continue;
             }
             var (version, passages) = await IngestAsync(corpus);
-            using var snapshot = IndexSnapshot.Build(passages, synonyms, version);
-            foreach (var (set, _, questions) in Sets.Where(s => s.Corpus == corpus))
+            foreach (var fields in Enum.GetValues<SearchFields>())
             {
-                if (!File.Exists(questions))
+                using var snapshot = IndexSnapshot.Build(passages, synonyms, version, null, fields);
+                foreach (var (set, _, questions) in Sets.Where(s => s.Corpus == corpus))
                 {
-                    missing.Add(questions);
-                    continue;
+                    if (!File.Exists(questions))
+                    {
+                        missing.Add(questions);
+                        continue;
+                    }
+                    var report = KnowledgeEvaluation.Evaluate(snapshot, composer, await KnowledgeEvaluation.LoadQuestionsAsync(questions, CancellationToken.None));
+                    // Without MeCab a lemma or fused snapshot falls back to bigrams; the row says what ran.
+                    Console.WriteLine(report.ToMarkdownRow(set, snapshot.Fields == fields ? fields.ToString().ToLowerInvariant() : $"{fields} (ran as {snapshot.Fields})".ToLowerInvariant()));
                 }
-                var report = KnowledgeEvaluation.Evaluate(snapshot, composer, await KnowledgeEvaluation.LoadQuestionsAsync(questions, CancellationToken.None));
-                Console.WriteLine(report.ToMarkdownRow(set, "bigram"));
             }
         }
-        foreach (var path in missing)
+        foreach (var path in missing.Distinct())
             Console.Error.WriteLine($"not found, left out: {path}");
         return 0;
     }

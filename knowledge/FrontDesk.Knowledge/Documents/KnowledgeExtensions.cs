@@ -1,9 +1,11 @@
 using FrontDesk.Knowledge.Answers;
 using FrontDesk.Knowledge.Database;
 using FrontDesk.Knowledge.Search;
+using FrontDesk.Knowledge.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace FrontDesk.Knowledge.Documents;
@@ -27,7 +29,15 @@ public static class KnowledgeExtensions
 
         var contentRoot = builder.Environment.ContentRootPath;
         services.AddSingleton(sp => KnowledgeIndexUpdater.LoadSynonyms(sp.GetRequiredService<IOptions<KnowledgeOptions>>().Value.SynonymsPath, contentRoot));
-        services.AddSingleton(sp => new KnowledgeIndex(IndexSnapshot.Build([], sp.GetRequiredService<SynonymSet>(), 0)));
+        // Without MeCab the host still answers from bigrams; the tagger says so once in the log.
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<KnowledgeOptions>>().Value;
+            return MeCabTagger.Open(new MeCabOptions { Library = o.MeCabLibrary, Dictionary = o.MeCabDictionary },
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MeCabTagger).FullName!));
+        });
+        services.AddSingleton(sp => new KnowledgeIndex(IndexSnapshot.Build([], sp.GetRequiredService<SynonymSet>(), 0,
+            fields: sp.GetRequiredService<IOptions<KnowledgeOptions>>().Value.Fields, mecab: sp.GetRequiredService<MeCabTagger>())));
         services.AddSingleton<KnowledgeIndexUpdater>();
         services.AddHostedService(sp => sp.GetRequiredService<KnowledgeIndexUpdater>());
         services.AddSingleton<QuestionAnswering>();

@@ -1,5 +1,6 @@
 using FrontDesk.Knowledge.Evaluation;
 using FrontDesk.Knowledge.Search;
+using FrontDesk.Knowledge.Text;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,6 +15,7 @@ public sealed partial class KnowledgeIndexUpdater(
     KnowledgeIndex index,
     DocumentStore store,
     SynonymSet synonyms,
+    MeCabTagger mecab,
     IOptions<KnowledgeOptions> options,
     ILogger<KnowledgeIndexUpdater> logger) : BackgroundService
 {
@@ -29,7 +31,7 @@ public sealed partial class KnowledgeIndexUpdater(
                 return index.Version;
             var (version, passages) = await store.LoadPassagesAsync(ct);
             var started = TimeProvider.System.GetTimestamp();
-            index.Swap(IndexSnapshot.Build(passages, synonyms, version));
+            index.Swap(IndexSnapshot.Build(passages, synonyms, version, fields: options.Value.Fields, mecab: mecab));
             LogSwapped(version, passages.Count, TimeProvider.System.GetElapsedTime(started).TotalMilliseconds);
             return version;
         }

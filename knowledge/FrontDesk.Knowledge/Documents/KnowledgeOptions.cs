@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using FrontDesk.Knowledge.Answers;
+using FrontDesk.Knowledge.Search;
+using FrontDesk.Knowledge.Text;
 
 namespace FrontDesk.Knowledge.Documents;
 
@@ -26,6 +28,17 @@ public sealed class KnowledgeOptions
 
     /// <summary>Schedule of the refresh job, in Asia/Tokyo.</summary>
     public string RefreshCron { get; set; } = "0 4 * * *";
+
+    /// <summary>Index fields searched: character bigrams, MeCab lemmas, or both fused (bigrams only when MeCab is missing).</summary>
+    public SearchFields Fields { get; set; } = SearchFields.Fused;
+
+    /// <summary>The libmecab shared library (a name the loader finds, or a path).</summary>
+    [Required]
+    public string MeCabLibrary { get; set; } = MeCabOptions.DefaultLibrary;
+
+    /// <summary>The MeCab dictionary folder (IPADIC in UTF-8).</summary>
+    [Required]
+    public string MeCabDictionary { get; set; } = MeCabOptions.DefaultDictionary;
 
     /// <summary>Largest document a source may deliver.</summary>
     [Range(1024, 100 * 1024 * 1024)]

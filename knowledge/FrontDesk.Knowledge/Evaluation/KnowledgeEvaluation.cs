@@ -31,6 +31,9 @@ public sealed record EvalOptions
     public double? DeclineThreshold { get; init; }
 
     public int TopK { get; init; } = 5;
+
+    // Index fields searched (the baseline always uses bigram-style fields only).
+    public SearchFields Fields { get; init; } = SearchFields.Fused;
 }
 
 // SearchText: the question as searched (with the previous question's topic when it was read as a follow-up).
@@ -100,7 +103,7 @@ public static class KnowledgeEvaluation
             : options.SynonymsPath is { } path ? SynonymSet.Load(path)
             : FindDefaultSynonyms() is { } found ? SynonymSet.Load(found)
             : SynonymSet.Empty;
-        return IndexSnapshot.Build(passages, synonyms, 1, options.Baseline ? new StandardAnalyzer(LuceneVersion.LUCENE_48) : null);
+        return IndexSnapshot.Build(passages, synonyms, 1, options.Baseline ? new StandardAnalyzer(LuceneVersion.LUCENE_48) : null, options.Fields);
     }
 
     public static async Task<List<EvalQuestion>> LoadQuestionsAsync(string path, CancellationToken ct)

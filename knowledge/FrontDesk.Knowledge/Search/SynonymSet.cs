@@ -1,3 +1,5 @@
+using FrontDesk.Knowledge.Text;
+
 namespace FrontDesk.Knowledge.Search;
 
 // Groups of interchangeable phrases, one group per line: "a = b = c". Matching works on analysed
@@ -8,14 +10,17 @@ public sealed class SynonymSet
 {
     private readonly List<string[][]> groups;
     private readonly List<string[][]> contrasts;
+    private readonly List<string[]> phrases;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<MeCabTagger, List<string[][]>> lemmaGroups = new();
 
-    private SynonymSet(List<string[][]> groups, List<string[][]> contrasts)
+    private SynonymSet(List<string[][]> groups, List<string[][]> contrasts, List<string[]> phrases)
     {
         this.groups = groups;
         this.contrasts = contrasts;
+        this.phrases = phrases;
     }
 
-    public static SynonymSet Empty { get; } = new([], []);
+    public static SynonymSet Empty { get; } = new([], [], []);
 
     public int ContrastCount => contrasts.Count;
 
@@ -27,6 +32,7 @@ public sealed class SynonymSet
     {
         var groups = new List<string[][]>();
         var contrasts = new List<string[][]>();
+        var phrases = new List<string[]>();
         foreach (var raw in lines)
         {
             var line = raw.Trim();
@@ -36,7 +42,13 @@ public sealed class SynonymSet
             }
 
             var contrast = line.Contains('|');
-            var members = line.Split(contrast ? '|' : '=', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            var written = line.Split(contrast ? '|' : '=', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            if (!contrast && written.Length >= 2)
+            {
+                phrases.Add(written);
+            }
+
+            var members = written
                 .Select(m => TextAnalysis.Tokenize(m).Select(t => t.Term).ToArray())
                 .Where(m => m.Length > 0)
                 .ToArray();
@@ -46,7 +58,23 @@ public sealed class SynonymSet
             }
         }
 
-        return new SynonymSet(groups, contrasts);
+        return new SynonymSet(groups, contrasts, phrases);
+    }
+
+    // The same groups matched on lemma terms (TextAnalysis.Lemmas): "もらう = 受け取る" reaches
+    // 「受け取れます」 from 「もらえますか」. Each member's lemmas are worked out once per tagger.
+    public List<SynonymMatch> MatchLemmas(IReadOnlyList<string> queryLemmas, MeCabTagger tagger)
+    {
+        if (!tagger.IsAvailable || phrases.Count == 0)
+        {
+            return [];
+        }
+
+        var lemmaed = lemmaGroups.GetOrAdd(tagger, t => phrases
+            .Select(g => g.Select(m => TextAnalysis.Lemmas(m, t).Select(l => l.Plain ?? l.Term).ToArray()).Where(m => m.Length > 0).ToArray())
+            .Where(g => g.Length >= 2)
+            .ToList());
+        return Match(lemmaed, queryLemmas);
     }
 
     // For each contrast line the question names exactly one case of: that case and its siblings.
@@ -66,7 +94,9 @@ public sealed class SynonymSet
     }
 
     // For each group a query mentions: which query tokens matched and the other members' tokens.
-    public List<SynonymMatch> Match(IReadOnlyList<string> queryTerms)
+    public List<SynonymMatch> Match(IReadOnlyList<string> queryTerms) => Match(groups, queryTerms);
+
+    private static List<SynonymMatch> Match(List<string[][]> groups, IReadOnlyList<string> queryTerms)
     {
         var matches = new List<SynonymMatch>();
         foreach (var group in groups)

@@ -13,10 +13,52 @@ public enum TokenKind
 
 public readonly record struct AnalyzedToken(string Term, int Start, int End, TokenKind Kind = TokenKind.Content);
 
+// A content word's dictionary form as a search term (LemmaPrefix + folded lemma). Plain is the
+// potential verb's plain verb (もらえる → もらう) when there is one. Factor: what the word says
+// about the topic (nouns most). Start/End index the normalised text, like AnalyzedToken's.
+public readonly record struct LemmaToken(string Term, string? Plain, int Start, int End, double Factor);
+
 // The one place that decides what a searchable term is, shared by the Lucene analyser, query
 // building and answer scoring so they cannot drift apart.
 public static class TextAnalysis
 {
+    // Lemma terms share term sets with bigrams; no bigram or Latin run ever starts with this.
+    public const string LemmaPrefix = "~";
+
+    // Verbs and adjectives too general to carry a topic.
+    private static readonly HashSet<string> GeneralWords = ["する", "ある", "いる", "なる", "できる", "いう", "おる", "くる", "ない", "よい", "いい"];
+
+    // The content words (nouns, verbs, adjectives) of a text as lemma terms, folded the way bigrams are.
+    public static List<LemmaToken> Lemmas(string text, MeCabTagger tagger)
+    {
+        var lemmas = new List<LemmaToken>();
+        if (!tagger.IsAvailable || string.IsNullOrEmpty(text))
+        {
+            return lemmas;
+        }
+
+        var unfolded = JapaneseText.RemoveStraySpaces(JapaneseText.Normalize(text));
+        foreach (var m in tagger.Parse(unfolded))
+        {
+            var factor = ContentFactor(m);
+            if (factor > 0)
+            {
+                var plain = m.PartOfSpeech == "動詞" && tagger.PotentialBase(m.Lemma) is { } p ? LemmaPrefix + FoldNormalized(p) : null;
+                lemmas.Add(new LemmaToken(LemmaPrefix + FoldNormalized(JapaneseText.Normalize(m.Lemma)), plain, m.Start, m.End, factor));
+            }
+        }
+
+        return lemmas;
+    }
+
+    private static double ContentFactor(Morpheme m) => m.PartOfSpeech switch
+    {
+        _ when GeneralWords.Contains(m.Lemma) => 0,
+        "名詞" => m.Subtype is "非自立" or "代名詞" or "特殊" ? 0 : 1,
+        "動詞" or "形容詞" => m.Subtype == "自立" ? 0.6 : 0,
+        _ => 0,
+    };
+
     public static List<AnalyzedToken> Tokenize(string text)
     {
         var unfolded = JapaneseText.RemoveStraySpaces(JapaneseText.Normalize(text));
