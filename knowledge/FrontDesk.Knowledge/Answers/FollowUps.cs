@@ -27,6 +27,10 @@ public static partial class FollowUps
 
     private const double KnownCoverage = 0.6;
 
+    private const int MaxDetailChars = 16;
+
+    private const double HeldShare = 0.7;
+
     public static FollowUpReading Read(string question, FollowUpContext? context, IndexSnapshot? index = null) =>
         index is null
             ? Read(question, context, null, null)
@@ -57,9 +61,12 @@ public static partial class FollowUps
 
         // A topic word of its own makes a new question, unless the question points back (「その子育て
         // 加算は？」) at something the previous topic holds.
+        // So does a short question about a detail of the previous answer's document (「八重瀬町だと？」
+        // 「ショートは？」 「何団体まで登録できる？」).
+        var detail = JapaneseText.Compact(text).Length <= MaxDetailChars && (typed || bareQualifier || BareTopic().IsMatch(text));
         var followUp = topics.Count == 0
             ? demonstrative || typed || cases.Count > 0 || bareQualifier
-            : demonstrative && topics.All(w => PreviousHolds(context, w, documentHolds));
+            : (demonstrative || detail) && topics.All(w => PreviousHolds(context, w, documentHolds));
         if (!followUp)
         {
             return fresh;
@@ -104,7 +111,8 @@ public static partial class FollowUps
         var profile = index.Search(word, 1).Profile;
         var wanted = profile.TermSet(word);
         var terms = profile.DocumentTerms(documentId);
-        return wanted.Count > 0 && wanted.All(terms.Contains);
+        // A share, not all: the analyser adds terms across the word's edges and lemma readings.
+        return wanted.Count > 0 && wanted.Count(terms.Contains) >= HeldShare * wanted.Count;
     }
 
     // A word the index knows: searching it alone finds a passage that covers most of it.
@@ -179,6 +187,10 @@ public static partial class FollowUps
     // 単身だと？ 子どもがいる場合は？ 夫婦なら？
     [GeneratedRegex(@"(場合|とき|時)(は|って|だと|なら|には|でも)?\??$|(だと|なら|では|だったら|でも|の方は|の人は)\??$")]
     private static partial Regex BareQualifier();
+
+    // 「ショートは？」: a bare noun and a question mark.
+    [GeneratedRegex(@"^[^\s?]{1,12}(は|って|の方は)\?$")]
+    private static partial Regex BareTopic();
 
     [GeneratedRegex(@"^\s*(and|what about|how about|what if)\b|\bif (i|we)\b", RegexOptions.IgnoreCase)]
     private static partial Regex EnglishQualifier();
