@@ -18,6 +18,9 @@ public sealed class ConversationState
     /// <summary>The last few questions, normalised, to notice a user asking the same thing again and again.</summary>
     public List<string> RecentQuestions { get; set; } = [];
 
+    /// <summary>The topic of the last knowledge question, so that an elliptical follow-up (「それっていくら？」) is read with it.</summary>
+    public LastQuestion? LastQuestion { get; set; }
+
     /// <summary>Set while the conversation waits for or talks with a coordinator; the bot is silent then.</summary>
     public FrontDesk.Bot.Handoff.HandoffState? Handoff { get; set; }
 
@@ -26,6 +29,9 @@ public sealed class ConversationState
 
     public FlowFrame? ActiveFlow => Flows.Count > 0 ? Flows[^1] : null;
 }
+
+/// <summary>A question as searched (with its topic when it was a follow-up), its answer's document and the turn its topic was set.</summary>
+public sealed record LastQuestion(string Text, string? DocumentId, int Turn);
 
 public sealed class FlowFrame
 {

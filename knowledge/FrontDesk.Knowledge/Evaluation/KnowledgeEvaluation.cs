@@ -15,7 +15,8 @@ public sealed record EvalQuestion(
     [property: JsonPropertyName("q")] string Question,
     [property: JsonPropertyName("doc")] string? Document,
     [property: JsonPropertyName("must")] IReadOnlyList<string>? Must,
-    [property: JsonPropertyName("kind")] string? Kind)
+    [property: JsonPropertyName("kind")] string? Kind,
+    [property: JsonPropertyName("after")] string? After = null)
 {
     public bool Answerable => Document is not null;
 }
@@ -35,7 +36,8 @@ public sealed record EvalOptions
     public SearchFields Fields { get; init; } = SearchFields.Fused;
 }
 
-public sealed record EvalQuestionResult(string? Id, string Question, bool Answerable, int? HitRank, bool AnswerContains, bool Declined, double Confidence, ConfidenceFeatures Features, double LatencyMs, string Answer);
+// SearchText: the question as searched (with the previous question's topic when it was read as a follow-up).
+public sealed record EvalQuestionResult(string? Id, string Question, bool Answerable, int? HitRank, bool AnswerContains, bool Declined, double Confidence, ConfidenceFeatures Features, double LatencyMs, string Answer, string SearchText = "");
 
 public sealed record EvalReport(
     [property: JsonPropertyName("recall_at_1")] double RecallAt1,
@@ -51,6 +53,15 @@ public sealed record EvalReport(
     [property: JsonIgnore] IReadOnlyList<EvalQuestionResult> Questions)
 {
     public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true });
+
+    // One row of the README table: recall@1/3/5, MRR, answer_contains, unanswerable_declined, false_decline, n.
+    public string ToMarkdownRow(string set, string fields) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"| {set} | {fields} | {RecallAt1:F3} | {RecallAt3:F3} | {RecallAt5:F3} | {Mrr:F3} | {AnswerContains:F3} | {UnanswerableDeclined:F3} | {FalseDecline:F3} | {N} |");
+
+    public const string MarkdownHeader =
+        "| set | fields | recall@1 | recall@3 | recall@5 | MRR | answer_contains | unanswerable_declined | false_decline | n |\n" +
+        "|---|---|---|---|---|---|---|---|---|---|";
 
     public string ToText() =>
         $"recall@1 {RecallAt1:F3}  recall@3 {RecallAt3:F3}  recall@5 {RecallAt5:F3}  mrr {Mrr:F3}\n" +
@@ -110,14 +121,53 @@ public static class KnowledgeEvaluation
         return questions;
     }
 
+    // A question with "after" is asked in one conversation after the question it names, and read
+    // through the same follow-up logic as the bot (FollowUps).
     public static EvalReport Evaluate(IndexSnapshot snapshot, AnswerComposer composer, IReadOnlyList<EvalQuestion> questions, int topK = 5)
     {
+        var byId = new Dictionary<string, EvalQuestion>();
+        foreach (var q in questions.Where(q => q.Id is not null))
+        {
+            byId.TryAdd(q.Id!, q);
+        }
+
+        var contexts = new Dictionary<string, FollowUpContext>();
+        FollowUpContext? ContextAfter(string? id, int depth)
+        {
+            if (id is null || depth > FollowUps.MaxTurns + 1)
+            {
+                return null;
+            }
+
+            if (!contexts.TryGetValue(id, out var known) && byId.TryGetValue(id, out var earlier))
+            {
+                // Named before it was asked: ask it first, as the conversation would have.
+                Ask(earlier, ContextAfter(earlier.After, depth + 1));
+                contexts.TryGetValue(id, out known);
+            }
+
+            return known;
+        }
+
+        (FollowUpReading Reading, SearchResult Result, Answer Answer) Ask(EvalQuestion question, FollowUpContext? context)
+        {
+            var reading = FollowUps.Read(question.Question, context, snapshot);
+            var result = snapshot.Search(reading.SearchText, Math.Max(topK, composer.Options.PassagesConsidered));
+            var answer = composer.Compose(reading.SearchText, result);
+            if (question.Id is not null)
+            {
+                contexts[question.Id] = reading.Next(answer.Citations.FirstOrDefault()?.DocumentId);
+            }
+
+            return (reading, result, answer);
+        }
+
         var results = new List<EvalQuestionResult>();
         foreach (var question in questions)
         {
+            var context = ContextAfter(question.After, 0);
             var watch = Stopwatch.StartNew();
-            var result = snapshot.Search(question.Question, Math.Max(topK, composer.Options.PassagesConsidered));
-            var answer = composer.Compose(question.Question, result);
+            var (reading, result, answer) = Ask(question, context);
             watch.Stop();
 
             var must = (question.Must ?? []).Select(JapaneseText.Compact).ToList();
@@ -131,7 +181,7 @@ public static class KnowledgeEvaluation
             var compactAnswer = JapaneseText.Compact(answer.Text);
             var contains = question.Answerable && !answer.Declined && must.All(compactAnswer.Contains);
             results.Add(new EvalQuestionResult(question.Id, question.Question, question.Answerable, rank, contains,
-                answer.Declined, answer.Confidence, AnswerComposer.Features(result), watch.Elapsed.TotalMilliseconds, answer.Text));
+                answer.Declined, answer.Confidence, AnswerComposer.Features(result), watch.Elapsed.TotalMilliseconds, answer.Text, reading.SearchText));
         }
 
         var answerable = results.Where(r => r.Answerable).ToList();

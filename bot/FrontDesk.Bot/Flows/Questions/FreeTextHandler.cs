@@ -1,19 +1,23 @@
 using System.Globalization;
 using FrontDesk.Bot.Conversations;
 using FrontDesk.Knowledge.Answers;
+using FrontDesk.Knowledge.Search;
+using FrontDesk.Knowledge.Text;
 
 namespace FrontDesk.Bot.Flows.Questions;
 
 /// <summary>
 /// Free text outside any flow is a question for the knowledge base: a short answer taken from the sources, with the
 /// sources named; below the calibrated confidence, an honest 「分かりません」 and the offer of a coordinator.
+/// An elliptical follow-up (「それっていくら？」) is read with the previous question's topic.
 /// </summary>
-public sealed class FreeTextHandler(QuestionAnswering answering, IEnumerable<TextIntent> intents, IEnumerable<AnswerFollowUp> followUps)
+public sealed class FreeTextHandler(QuestionAnswering answering, KnowledgeIndex index, IEnumerable<TextIntent> intents, IEnumerable<AnswerFollowUp> followUps)
 {
     readonly IReadOnlyList<TextIntent> intents = intents.OrderBy(i => i.Order).ToList();
     readonly IReadOnlyList<AnswerFollowUp> followUps = followUps.ToList();
 
     const int MaxLinks = 3;
+    const int MaxRememberedChars = 300;
 
     public async Task HandleAsync(TurnContext turn, CancellationToken ct)
     {
@@ -26,7 +30,11 @@ public sealed class FreeTextHandler(QuestionAnswering answering, IEnumerable<Tex
 
     void Answer(TurnContext turn, string question)
     {
-        var answer = answering.Ask(question);
+        var reading = Read(turn, question);
+        var answer = answering.Ask(reading.SearchText);
+        var text = reading.SearchText.Length <= MaxRememberedChars ? reading.SearchText : reading.SearchText[..MaxRememberedChars];
+        turn.State.LastQuestion = new LastQuestion(text, answer.Citations.FirstOrDefault()?.DocumentId ?? reading.PreviousDocument,
+            turn.State.Turns - reading.TopicAge);
         var contact = CardAction.Command(turn.T("相談員と話す", "Talk to a coordinator"), Commands.Contact);
         var more = followUps.SelectMany(f => f.For(turn, question)).ToList();
         if (answer.Declined)
@@ -43,9 +51,14 @@ public sealed class FreeTextHandler(QuestionAnswering answering, IEnumerable<Tex
 
         turn.State.ConsecutiveDeclines = 0;
         var sources = answer.Citations.Select(c => "・" + Describe(turn, c)).ToList();
+        // The sentences come display-ready (list markers, indentation); an English question answered from Japanese
+        // sources says so first.
+        var lead = answer.Language == "en" && answer.Sentences.Count > 0 && TextLanguage.Detect(answer.Sentences[0]) == TextLanguage.Japanese
+            ? ["The source is in Japanese; here is what it says:"]
+            : Array.Empty<string>();
         turn.Send(new Activity
         {
-            Text = string.Join('\n', answer.Sentences.Select(s => s.TrimStart('・', ' '))),
+            Text = string.Join('\n', lead.Concat(answer.Sentences)),
             Cards =
             [
                 new Card
@@ -63,6 +76,15 @@ public sealed class FreeTextHandler(QuestionAnswering answering, IEnumerable<Tex
             ],
             SuggestedActions = [.. more, contact, BotTexts.MenuButton(turn)],
         });
+    }
+
+    FollowUpReading Read(TurnContext turn, string question)
+    {
+        var context = turn.State.LastQuestion is { } last
+            ? new FollowUpContext(last.Text, last.DocumentId, turn.State.Turns - last.Turn)
+            : null;
+        using var lease = index.Acquire();
+        return FollowUps.Read(question, context, lease.Snapshot);
     }
 
     static string Describe(TurnContext turn, Citation c)
