@@ -274,7 +274,11 @@ public sealed partial class Outbox(
             LogSetAside(address.Channel, row.Attempts + 1, delivery.Error);
         else if (status == DeliveryStatus.RetryLater)
             LogRetry(address.Channel, row.Attempts + 1, delivery.Error);
-        await using var batch = new NpgsqlBatch(conn) { BatchCommands = { record } };
+        // The mark commits before the lock is released: a batch is one implicit transaction, and a session lock released
+        // inside it would let another host read the row before its deletion is visible and deliver it twice.
+        await using (var mark = new NpgsqlBatch(conn) { BatchCommands = { record } })
+            await mark.ExecuteNonQueryAsync(ct);
+        await using var batch = new NpgsqlBatch(conn);
         if (status == DeliveryStatus.RetryLater)
         {
             batch.BatchCommands.Add(UnlockCommand(address));

@@ -569,9 +569,10 @@ public sealed partial class AnswerComposer(AnswerOptions options)
                 : $"{asOf.Year}年{asOf.Month}月{asOf.Day}日時点");
         }
 
-        if (!string.IsNullOrEmpty(c.Source))
+        // Only a public address is shown; folder sources hold server paths.
+        if (Uri.TryCreate(c.Source, UriKind.Absolute, out var url) && url.Scheme is "https" or "http")
         {
-            parts.Add(c.Source);
+            parts.Add(c.Source!);
         }
 
         return string.Join(language == "en" ? ", " : "、", parts);

@@ -40,7 +40,7 @@ public sealed class AnswerSourcesTests(TestDatabase db) : IClassFixture<TestData
     [Fact]
     public async Task A_source_without_a_public_address_shows_no_link_no_path_and_no_file_name()
     {
-        var reply = await AskAsync("空き家の活用について知事会が国に求めてることは？");
+        var reply = await AskAsync("二拠点居住者向けのサービスの財源、知事会はどう確保しろって言ってる？");
         var card = Assert.Single(reply.Cards);
         // Answered from the governors' requests: the seed itself or the article built on it, neither with a public address.
         Assert.Matches(@"^・(二拠点居住等の推進について|二地域居住の課題と、国への要望・提言)", card.Text);
