@@ -42,11 +42,26 @@ public static class JobsExtensions
                 bootstrap => bootstrap.UseConnectionFactory(new DataSourceConnectionFactory(sp.GetRequiredService<NpgsqlDataSource>())),
                 new PostgreSqlStorageOptions { SchemaName = HangfireSchema, PrepareSchemaIfNecessary = false }));
 
+        // Hangfire's factory configures the process-wide JobStorage.Current and then returns it: two hosts in one
+        // process (the tests) starting together could each get the other's storage. One at a time, each gets its own.
+        var storage = builder.Services.Last(d => d.ServiceType == typeof(JobStorage));
+        if (storage.ImplementationFactory is { } factory)
+        {
+            builder.Services.Remove(storage);
+            builder.Services.AddSingleton<JobStorage>(sp =>
+            {
+                lock (StorageGate)
+                    return (JobStorage)factory(sp);
+            });
+        }
+
         // Decided when the host starts, from the final configuration (tests and hosts may override it late).
         builder.Services.AddHostedService<JobServer>();
         builder.Services.AddHostedService<RecurringJobsSetup>();
         return builder;
     }
+
+    static readonly Lock StorageGate = new();
 
     public static IServiceCollection AddRecurringJob<TJob>(this IServiceCollection services, string id, string queue, string cron, Expression<Func<TJob, Task>> call)
         => services.AddSingleton(new RecurringJobDefinition(id, (manager, options) => manager.AddOrUpdate(id, queue, call, cron, options)));
