@@ -177,7 +177,9 @@ public static partial class DirectLineEndpoints
                 if (activities.Count > 0)
                 {
                     after = last;
-                    await socket.SendAsync(Encoding.UTF8.GetBytes(ActivitySet(activities, last)), WebSocketMessageType.Text, true, closed.Token);
+                    // Not cancelled by the client's close: a cancelled send aborts the socket mid-handshake. The client's
+                    // close drains what is in flight, and the loop ends after this send.
+                    await socket.SendAsync(Encoding.UTF8.GetBytes(ActivitySet(activities, last)), WebSocketMessageType.Text, true, ct);
                     continue;
                 }
                 // Quiet for a second: look whether the conversation ended (possibly on another host).
