@@ -332,35 +332,11 @@ public sealed partial class Outbox(
             reader.GetInt32(5), reader.GetInt32(6), reader.GetBoolean(7), reader.GetFieldValue<DateTimeOffset>(8), reader.GetFieldValue<DateTimeOffset>(9));
     }
 
-    async Task SweepAsync(CancellationToken ct)
+    Task SweepAsync(CancellationToken ct) => PeriodicSweep.RunAsync(options.Value.PendingSweepInterval, time, async token =>
     {
-        using var timer = new PeriodicTimer(options.Value.PendingSweepInterval, time);
-        do
-        {
-            try
-            {
-                foreach (var address in await FindDueAsync(ct))
-                    Schedule(address);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogSweepFailed(e);
-            }
-        }
-        while (await WaitAsync(timer, ct));
-    }
-
-    static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken ct)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(ct);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
+        foreach (var address in await FindDueAsync(token))
+            Schedule(address);
+    }, LogSweepFailed, ct);
 
     /// <summary>Conversations whose oldest pending row is due: left by a crash or another host, or back from a back-off.</summary>
     async Task<List<ConversationAddress>> FindDueAsync(CancellationToken ct)

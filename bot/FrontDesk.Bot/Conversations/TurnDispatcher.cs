@@ -103,35 +103,11 @@ public sealed partial class TurnDispatcher(
         }
     }
 
-    async Task SweepAsync(CancellationToken ct)
+    Task SweepAsync(CancellationToken ct) => PeriodicSweep.RunAsync(options.Value.PendingSweepInterval, time, async token =>
     {
-        using var timer = new PeriodicTimer(options.Value.PendingSweepInterval, time);
-        do
-        {
-            try
-            {
-                foreach (var address in await FindStrandedAsync(ct))
-                    Schedule(address);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogSweepFailed(e);
-            }
-        }
-        while (await WaitAsync(timer, ct));
-    }
-
-    static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken ct)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(ct);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
+        foreach (var address in await FindStrandedAsync(token))
+            Schedule(address);
+    }, LogSweepFailed, ct);
 
     async Task<List<ConversationAddress>> FindStrandedAsync(CancellationToken ct)
     {
