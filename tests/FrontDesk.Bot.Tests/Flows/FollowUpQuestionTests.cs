@@ -72,4 +72,17 @@ public sealed class FollowUpQuestionTests(TestDatabase db) : IClassFixture<TestD
         var reply = await AskAsync(user, "And for a single person?");
         Assert.Contains("600,000", reply.Text);
     }
+
+    [Fact]
+    public async Task A_long_question_with_an_emoji_at_the_remembered_bound_is_answered_and_remembered()
+    {
+        var user = User();
+        // The remembered question is cut at 300 characters: an emoji across the cut must not leave half of it behind.
+        var question = "移住支援金について" + new string('あ', 290) + "😀😀 いくらですか";
+        var reply = await AskAsync(user, question);
+        Assert.False(string.IsNullOrWhiteSpace(reply.Text));
+        var next = await AskAsync(user, "それって単身だと？");
+        Assert.False(string.IsNullOrWhiteSpace(next.Text));
+        Assert.DoesNotContain("処理中に問題が起きました", reply.Text + next.Text);
+    }
 }

@@ -32,7 +32,8 @@ public sealed class FreeTextHandler(QuestionAnswering answering, KnowledgeIndex 
     {
         var reading = Read(turn, question);
         var answer = answering.Ask(reading.SearchText);
-        var text = reading.SearchText.Length <= MaxRememberedChars ? reading.SearchText : reading.SearchText[..MaxRememberedChars];
+        var text = reading.SearchText.Length <= MaxRememberedChars ? reading.SearchText
+            : reading.SearchText[..(char.IsHighSurrogate(reading.SearchText[MaxRememberedChars - 1]) ? MaxRememberedChars - 1 : MaxRememberedChars)];
         turn.State.LastQuestion = new LastQuestion(text, answer.Citations.FirstOrDefault()?.DocumentId ?? reading.PreviousDocument,
             turn.State.Turns - reading.TopicAge);
         var contact = CardAction.Command(turn.T("相談員と話す", "Talk to a coordinator"), Commands.Contact);
