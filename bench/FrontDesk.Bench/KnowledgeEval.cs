@@ -51,9 +51,33 @@ public static class KnowledgeEval
         using var snapshot = IndexSnapshot.Build(passages, synonyms, version, baseline ? new StandardAnalyzer(LuceneVersion.LUCENE_48) : null, fields);
         if (fields != snapshot.Fields)
             Console.Error.WriteLine($"Fields: {snapshot.Fields} ({Knowledge.Text.MeCabTagger.Default.Problem ?? "baseline"})");
+        if (Arg(args, "--ask") is { } ask)
+        {
+            // A development aid: what the search and the composer made of one question.
+            var result = snapshot.Search(ask, 5);
+            foreach (var c in result.Profile.Concepts)
+                Console.WriteLine($"concept {string.Join(" | ", c.Alternatives.Select(a => string.Join(",", a)).Take(4))}  w={c.Weight:F2} detail={c.DetailWeight:F2}");
+            foreach (var h in result.Hits)
+                Console.WriteLine($"hit {h.Rank} {h.RankScore:F3} {h.DocumentId} «{h.Passage.Heading}» {h.Passage.Text[..Math.Min(60, h.Passage.Text.Length)].ReplaceLineEndings(" ")}");
+            var answer = new AnswerComposer(new AnswerOptions { DeclineThreshold = threshold }).Compose(ask, result);
+            Console.WriteLine($"kind={answer.Kind} p={answer.Confidence:F2} declined={answer.Declined}\n{answer.Text}");
+            return 0;
+        }
+
         var report = KnowledgeEvaluation.Evaluate(snapshot, new AnswerComposer(new AnswerOptions { DeclineThreshold = threshold }),
             await KnowledgeEvaluation.LoadQuestionsAsync(questions, CancellationToken.None));
         Console.WriteLine(args.Contains("--json") ? report.ToJson() : report.ToText());
+        if (args.Contains("--misses"))
+        {
+            // Held-out halves are never read question by question (issue 13, point 6).
+            if (Path.GetFileName(questions).Contains("heldout", StringComparison.OrdinalIgnoreCase))
+            {
+                Console.Error.WriteLine("--misses is refused on a held-out set");
+                return 2;
+            }
+            foreach (var r in report.Questions.Where(r => r.Answerable ? r.HitRank is null or > 3 || !r.AnswerContains || r.Declined : !r.Declined))
+                Console.WriteLine($"--- {r.Id} rank={r.HitRank?.ToString() ?? "-"} contains={r.AnswerContains} declined={r.Declined} p={r.Confidence:F2} f=[{string.Join(" ", r.Gate.ToVector().Select(v => v.ToString("F2")))}]\nQ: {r.Question}\nA: {r.Answer.ReplaceLineEndings(" / ")}");
+        }
         return 0;
     }
 

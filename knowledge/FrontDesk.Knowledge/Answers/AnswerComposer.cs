@@ -40,6 +40,13 @@ public sealed partial class AnswerComposer(AnswerOptions options)
     private const double LabelShare = 0.5;
     private const double OtherCasePenalty = 0.15;
 
+    private const double NoiseShare = 0.02;
+    private const double RepeatShare = 0.85;
+
+    // "くわしくは「…」の記事をご覧ください", "…をまとめています": where to read more or what an
+    // article covers, never the answer itself.
+    private const double PointerPenalty = 0.3;
+
     // A nested list item is printed under its parent, one full-width space in.
     private const string Indent = "\u3000";
 
@@ -106,9 +113,11 @@ public sealed partial class AnswerComposer(AnswerOptions options)
         var documentGap = nextDocument is null ? 1 : Math.Max(0, lead - nextDocument.RankScore) / lead;
 
         // How much of the question the chosen sentences answer, read under their headings.
-        var answered = chosen.Count == 0 ? 0 : profile.Coverage(chosen
+        var quoted = chosen
             .SelectMany(c => profile.TermSet(c.Text).Concat(profile.TermSet(IndexSnapshot.ContextOf(c.Hit.Passage))))
-            .ToHashSet());
+            .ToHashSet();
+        var answered = chosen.Count == 0 ? 0 : profile.Coverage(quoted);
+
         var typed = chosen.Any(c => c.TypeMatch) ? 1 : 0;
         return new GateFeatures(
             retrieval.Coverage,
@@ -166,8 +175,16 @@ public sealed partial class AnswerComposer(AnswerOptions options)
 
         // Concepts most candidate sentences share (the topic: "二地域居住") say little about which
         // sentence answers; concepts few sentences hold (the asked detail) say more.
+        // Grammar a bigram caught ("てい" of 「っていくら」) weighs next to nothing in the question; it
+        // must not decide between sentences either.
+        var heaviest = profile.Concepts.Count == 0 ? 0 : profile.Concepts.Max(c => c.Weight);
         var local = profile.Concepts.ToDictionary(c => c, c =>
         {
+            if (c.Weight < NoiseShare * heaviest)
+            {
+                return 0;
+            }
+
             var n = candidates.Count(x => x.Covered.Contains(c));
             return c.DetailWeight * Math.Log(1 + (double)candidates.Count / (1 + n));
         });
@@ -194,7 +211,7 @@ public sealed partial class AnswerComposer(AnswerOptions options)
             + TypeBonus(kind, c) * (c.Covered.Count > 0 || c.FromHeading.Count > 0 ? 1 : 0.5) - (c.Historical ? HistoricalPenalty : 0)
             + (AnswerType.HeadingSuits(kind, c.Heading) || AnswerType.HeadingSuits(kind, c.Label) ? HeadingTypeBonus : 0)
             + (c.Announces && !AnswerType.IsFigure(kind) && at.Next(c) is not null ? LeadInBonus : 0)
-            + LabelShare * Label(c) - (c.OtherCase || c.Sibling ? OtherCasePenalty : 0)
+            + LabelShare * Label(c) - (c.OtherCase || c.Sibling ? OtherCasePenalty : 0) - (c.Pointer ? PointerPenalty : 0)
             - (c.Text.Length < ShortSentence && !Headings.EndsSentence(c.Text) && !(c.IsListItem && at.LeadInOf(c) is not null) ? 0.1 : 0)
             - (c.Text.Length > options.MaxChars * 2 ? 0.2 : 0);
 
@@ -209,12 +226,34 @@ public sealed partial class AnswerComposer(AnswerOptions options)
         var length = best.Text.Length;
         var seen = new HashSet<string> { JapaneseText.Compact(best.Text) };
 
-        bool Add(Candidate c)
+        var said = new List<IReadOnlySet<string>> { profile.TermSet(best.Text) };
+
+        // Saying the same thing twice: a second definition of the asked term, or a sentence most of
+        // whose words an earlier one already said (list items are siblings, not repeats).
+        bool Repeats(Candidate c)
         {
-            if (!seen.Add(JapaneseText.Compact(c.Text)))
+            if (kind == AnswerKind.Definition && c.TypeMatch && chosen.Any(x => x.TypeMatch))
+            {
+                return true;
+            }
+
+            if (c.IsListItem || c.Text.Length < ShortSentence)
             {
                 return false;
             }
+
+            var terms = profile.TermSet(c.Text);
+            return terms.Count > 0 && said.Any(s => (double)terms.Count(s.Contains) / terms.Count >= RepeatShare);
+        }
+
+        bool Add(Candidate c)
+        {
+            if (Repeats(c) || !seen.Add(JapaneseText.Compact(c.Text)))
+            {
+                return false;
+            }
+
+            said.Add(profile.TermSet(c.Text));
 
             chosen.Add(c);
             have.UnionWith(c.Covered);
@@ -264,14 +303,16 @@ public sealed partial class AnswerComposer(AnswerOptions options)
         }
 
         // Fill the remaining room with the next most useful sentences of the same document or the
-        // top passage; the sentence right after the chosen ones often finishes their thought
+        // top passage (for a definition, of its own passage: facts about the term are not what it
+        // is); the sentence right after the chosen ones often finishes their thought
         // ("…のこと。「社会関係資本」とも…"), so it may come in without query words of its own.
-        while (Entries(chosen).Count < options.MaxSentences)
+        while (Entries(chosen, best.Hit.Passage.DocumentId).Count < options.MaxSentences)
         {
             bool Follows(Candidate c) => at.Previous(c) is { } p && chosen.Contains(p);
             var add = candidates
-                .Where(c => !chosen.Contains(c) && !seen.Contains(JapaneseText.Compact(c.Text))
-                    && (c.Hit.Passage.DocumentId == best.Hit.Passage.DocumentId || c.Hit.Rank == 1) && length + c.Text.Length <= options.MaxChars
+                .Where(c => !chosen.Contains(c) && !seen.Contains(JapaneseText.Compact(c.Text)) && !Repeats(c)
+                    && (kind == AnswerKind.Definition && best.TypeMatch ? ReferenceEquals(c.Hit, best.Hit) : c.Hit.Passage.DocumentId == best.Hit.Passage.DocumentId || c.Hit.Rank == 1)
+                    && length + c.Text.Length <= options.MaxChars
                     && ((c.Text.Length >= ShortSentence && Own(c) >= MinGain) || (Follows(c) && !c.OtherCase))
                     && !(c.IsListItem && !chosen.Contains(at.LeadInOf(c) ?? c) && !Follows(c)))
                 .MaxBy(c => Score(c, have) + (Follows(c) && !c.OtherCase ? FollowerBonus : 0));
@@ -279,17 +320,32 @@ public sealed partial class AnswerComposer(AnswerOptions options)
             {
                 break;
             }
+
+            // A lead-in brought in to fill ("運営は、次の2社です。") brings its list.
+            if (add.Announces)
+            {
+                foreach (var item in at.ItemsOf(add).ToList())
+                {
+                    if (length + item.Text.Length > options.MaxListChars)
+                    {
+                        break;
+                    }
+
+                    Add(item);
+                }
+            }
         }
 
-        return Entries(chosen).Take(options.MaxSentences).Select(c => c with { Text = Trim(c.Text) }).ToList();
+        return Entries(chosen, best.Hit.Passage.DocumentId).Take(options.MaxSentences).Select(c => c with { Text = Trim(c.Text) }).ToList();
     }
 
     // Read in source order, not in order of relevance; a lead-in and its list items, or a
     // heading fragment and its sentence, make one entry. A value as it was earlier comes after
     // the current one.
-    private static List<Candidate> Entries(List<Candidate> chosen)
+    private static List<Candidate> Entries(List<Candidate> chosen, string? first = null)
     {
-        var ordered = chosen.OrderBy(c => c.Historical).ThenBy(c => c.Hit.Passage.Start).ThenBy(c => c.Index).ToList();
+        var ordered = chosen.OrderBy(c => c.Historical).ThenBy(c => c.Pointer)
+            .ThenBy(c => c.Hit.Passage.DocumentId != first).ThenBy(c => c.Hit.Passage.Start).ThenBy(c => c.Index).ToList();
         var entries = new List<Candidate>();
         foreach (var c in ordered)
         {
@@ -394,6 +450,7 @@ public sealed partial class AnswerComposer(AnswerOptions options)
                     OtherCase = profile.Qualifiers.Any(q => !q.NamedIn(terms) && q.OtherNamedIn(terms)),
                     Sibling = NamesSibling(names, text),
                     Historical = Historical().IsMatch(text),
+                    Pointer = Pointer().IsMatch(text),
                     TypeMatch = HoldsType(kind, expected, text, topic is not null && covered.Contains(topic)),
                 });
             }
@@ -600,6 +657,9 @@ public sealed partial class AnswerComposer(AnswerOptions options)
     [GeneratedRegex(@"時点で(は|の)|当初(は|の)|かつて|以前は|従来は|それまで(は|の)|当時|でした。?$|\b(was|were|used to)\b|when introduced")]
     private static partial Regex Historical();
 
+    [GeneratedRegex(@"(くわしく|詳しく|詳細)は.{0,40}(ご覧|参照|確認して)|をご覧ください|の記事に(まとめ|あり|書い|載)|この記事|を?まとめ(ました|ています)|\b(see|refer to) the\b", RegexOptions.IgnoreCase)]
+    private static partial Regex Pointer();
+
     // Asked about now or soon: 今度, 次回, 来月, 今年度, 空き, this summer, tomorrow, next fair.
     [GeneratedRegex(@"今度|次回|次の(開催|イベント|フェア|相談会|公募|募集|フォーラム|セミナー)|明日|あした|今日|きょう|今週|来週|今月|来月|今年|来年|今年度|来年度|この(夏|春|秋|冬)|今(夏|春|秋|冬)|最新|現在の|いまの|今の|空き(状況|枠|は|が|あり|って)|空いて|開催(日|場所)|会場|\b(upcoming|next|tomorrow|today|tonight|this (month|week|year|summer|spring|autumn|fall|winter)|currently|right now|latest|venue|free (slot|place)|available|availability|vacanc)", RegexOptions.IgnoreCase)]
     private static partial Regex CurrentState();
@@ -654,6 +714,8 @@ public sealed partial class AnswerComposer(AnswerOptions options)
         public bool Sibling { get; init; }
 
         public bool Historical { get; init; }
+
+        public bool Pointer { get; init; }
 
         public bool TypeMatch { get; init; }
     }

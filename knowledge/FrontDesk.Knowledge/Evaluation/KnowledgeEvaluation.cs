@@ -37,7 +37,10 @@ public sealed record EvalOptions
 }
 
 // SearchText: the question as searched (with the previous question's topic when it was read as a follow-up).
-public sealed record EvalQuestionResult(string? Id, string Question, bool Answerable, int? HitRank, bool AnswerContains, bool Declined, double Confidence, ConfidenceFeatures Features, double LatencyMs, string Answer, string SearchText = "");
+public sealed record EvalQuestionResult(string? Id, string Question, bool Answerable, int? HitRank, bool AnswerContains, bool Declined, double Confidence, ConfidenceFeatures Features, double LatencyMs, string Answer, string SearchText = "")
+{
+    public GateFeatures Gate { get; init; }
+}
 
 public sealed record EvalReport(
     [property: JsonPropertyName("recall_at_1")] double RecallAt1,
@@ -181,7 +184,7 @@ public static class KnowledgeEvaluation
             var compactAnswer = JapaneseText.Compact(answer.Text);
             var contains = question.Answerable && !answer.Declined && must.All(compactAnswer.Contains);
             results.Add(new EvalQuestionResult(question.Id, question.Question, question.Answerable, rank, contains,
-                answer.Declined, answer.Confidence, AnswerComposer.Features(result), watch.Elapsed.TotalMilliseconds, answer.Text, reading.SearchText));
+                answer.Declined, answer.Confidence, AnswerComposer.Features(result), watch.Elapsed.TotalMilliseconds, answer.Text, reading.SearchText) { Gate = answer.Features });
         }
 
         var answerable = results.Where(r => r.Answerable).ToList();

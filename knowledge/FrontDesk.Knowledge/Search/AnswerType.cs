@@ -85,8 +85,12 @@ public static partial class AnswerType
             return AnswerKind.Condition;
         }
 
-        return YesNoQuestion().IsMatch(q) ? AnswerKind.YesNo : AnswerKind.Other;
+        // "何を出すの？" ends like a yes/no question but asks for a thing.
+        return YesNoQuestion().IsMatch(q) && !WhWord().IsMatch(q) ? AnswerKind.YesNo : AnswerKind.Other;
     }
+
+    [GeneratedRegex(@"何(?!か)|なに(?!か)|なん(?!か|と)|どう|どんな|どの|どれ|どこ|どちら|いつ|だれ|誰|なぜ|^(what|which|how|where|who|why|when)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex WhWord();
 
     public static bool IsFigure(AnswerKind kind) => kind is AnswerKind.Amount or AnswerKind.Number or AnswerKind.Date or AnswerKind.Deadline;
 

@@ -24,6 +24,8 @@ public sealed class AnswerTypeTests
     [InlineData("移住支援金の条件は?", AnswerKind.Condition)]
     [InlineData("テレワークでも移住支援金を受けられますか", AnswerKind.Condition)]
     [InlineData("起業したら支援ある?", AnswerKind.YesNo)]
+    [InlineData("デュアルスクールを使うとき、保護者は何を出すの?", AnswerKind.Other)]
+    [InlineData("何か支援はありますか?", AnswerKind.YesNo)]
     [InlineData("空き家バンク オープンデータ ライセンス", AnswerKind.Other)]
     [InlineData("知事会が国に求めてることは?", AnswerKind.Other)]
     public void Questions_are_classified_by_the_kind_of_fact_they_ask_for(string question, AnswerKind kind) =>

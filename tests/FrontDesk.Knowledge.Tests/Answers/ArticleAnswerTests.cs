@@ -19,6 +19,36 @@ public sealed class ArticleAnswerTests(ArticleIndexFixture articles) : IClassFix
         Assert.True(answer.Declined, answer.Text);
     }
 
+    [Theory]
+    [InlineData("移住支援金っていくら？")]
+    [InlineData("移住支援金はいくらもらえますか？")]
+    public void A_plain_amount_question_opens_with_the_main_amounts_not_an_add_on(string question)
+    {
+        var answer = Ask(question);
+        Assert.False(answer.Declined, answer.Text);
+        Assert.Equal("国の枠組みでの上限は次のとおりです。", answer.Sentences[0]);
+        Assert.Contains("・世帯で移住する場合:100万円以内", answer.Sentences);
+        Assert.Contains("・単身で移住する場合:60万円以内", answer.Sentences);
+    }
+
+    [Theory]
+    [InlineData("起業したら支援ある？")]
+    [InlineData("移住支援金の申請はいつまでに？")]
+    public void A_pointer_to_another_article_or_a_note_on_what_an_article_covers_never_leads(string question)
+    {
+        var answer = Ask(question);
+        Assert.False(answer.Declined, answer.Text);
+        Assert.DoesNotContain("ご覧ください", answer.Sentences[0]);
+        Assert.DoesNotContain("まとめ", answer.Sentences[0]);
+    }
+
+    [Fact]
+    public void A_definition_is_given_once()
+    {
+        var answer = Ask("区域外就学とは何ですか");
+        Assert.Single(answer.Sentences, s => s.StartsWith("区域外就学とは", StringComparison.Ordinal) || s.StartsWith("区域外就学は、", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void A_japanese_question_is_answered_with_japanese_sentences_not_the_english_summary()
     {
