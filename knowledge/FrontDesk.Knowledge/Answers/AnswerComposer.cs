@@ -58,7 +58,7 @@ public sealed partial class AnswerComposer(AnswerOptions options)
 
     public Answer Compose(string? question, SearchResult result)
     {
-        var text = JapaneseText.Normalize(question ?? string.Empty);
+        var text = JapaneseText.Normalize(result.Question is { Length: > 0 } searched ? searched : question ?? string.Empty);
         var language = DetectLanguage(text);
         if (result.Hits.Count == 0 || result.Profile.IsEmpty)
         {
@@ -380,7 +380,8 @@ public sealed partial class AnswerComposer(AnswerOptions options)
         var candidates = new List<Candidate>();
         var lead = Math.Max(result.Hits[0].RankScore, 1e-9);
         var topic = profile.Concepts.Count == 0 ? null : profile.Concepts.MaxBy(c => c.Weight);
-        var names = Compound().Matches(JapaneseText.Normalize(question)).Select(m => m.Value).Where(n => n.Length >= 4).ToList();
+        var normalized = JapaneseText.Normalize(question);
+        var names = Compound().Matches(normalized).Select(m => m.Value).Where(n => n.Length >= 4).ToList();
 
         // The best passages written in the question's language are read first (an article's
         // Japanese body for a Japanese question, its English summary for an English one); when
@@ -448,7 +449,7 @@ public sealed partial class AnswerComposer(AnswerOptions options)
                     Label = labelled.Success ? labelled.Groups[1].Value : string.Empty,
                     LabelCovered = label is null ? [] : covered.Where(c => c.IsCoveredBy(label)).ToHashSet(),
                     OtherCase = profile.Qualifiers.Any(q => !q.NamedIn(terms) && q.OtherNamedIn(terms)),
-                    Sibling = NamesSibling(names, text),
+                    Sibling = NamesSibling(names, text, normalized),
                     Historical = Historical().IsMatch(text),
                     Pointer = Pointer().IsMatch(text),
                     TypeMatch = HoldsType(kind, expected, text, topic is not null && covered.Contains(topic)),
@@ -500,7 +501,7 @@ public sealed partial class AnswerComposer(AnswerOptions options)
 
     // A sentence about a sibling of the thing asked, and not about it: 起業支援金 when 移住支援金
     // was asked (same head word, another kind).
-    private static bool NamesSibling(List<string> names, string text)
+    private static bool NamesSibling(List<string> names, string text, string question)
     {
         foreach (var name in names)
         {
@@ -509,8 +510,10 @@ public sealed partial class AnswerComposer(AnswerOptions options)
                 return false;
             }
 
+            // Not a sibling when the question names what sets it apart (起業 of 起業支援金).
             var head = name[^3..];
-            if (Compound().Matches(text).Any(m => m.Value.Length > head.Length && m.Value.EndsWith(head, StringComparison.Ordinal)))
+            if (Compound().Matches(text).Any(m => m.Value.Length > head.Length && m.Value.EndsWith(head, StringComparison.Ordinal)
+                    && !question.Replace(name, string.Empty, StringComparison.Ordinal).Contains(m.Value[..^head.Length], StringComparison.Ordinal)))
             {
                 return true;
             }

@@ -26,6 +26,9 @@ public sealed record SearchResult(IReadOnlyList<SearchHit> Hits, QueryProfile Pr
     // three; null when only one field searched. The answer gate reads it.
     public double? FieldAgreement { get; init; }
 
+    // The question as searched (kana spellings of the passages' words respelled); empty when nothing was searched.
+    public string Question { get; init; } = string.Empty;
+
     public static SearchResult Empty { get; } = new([], new QueryProfile([], _ => []));
 }
 
@@ -109,11 +112,13 @@ public sealed class IndexSnapshot : IDisposable
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string[]> lemmaCache = new();
     private readonly MeCabTagger? tagger;
     private readonly FieldFusion fusion;
+    private readonly KanaSpellings spellings;
     private int references = 1;
 
     private IndexSnapshot(long version, Passage[] passages, SynonymSet synonyms, Analyzer analyzer, Directory directory,
-        MeCabTagger? tagger, SearchFields fields, FieldFusion fusion, Func<string, string[]>? lemmasOf)
+        MeCabTagger? tagger, SearchFields fields, FieldFusion fusion, Func<string, string[]>? lemmasOf, KanaSpellings spellings)
     {
+        this.spellings = spellings;
         this.analyzer = analyzer;
         this.tagger = tagger;
         this.fusion = fusion;
@@ -178,13 +183,20 @@ public sealed class IndexSnapshot : IDisposable
 
         // Every text is analysed by MeCab once, on all cores: the index fields and the re-ranking
         // term sets share the result. Headings and titles repeat from passage to passage.
+        // The same parse gives the readings of the passages' words, for questions spelt in kana.
         var lemmas = new System.Collections.Concurrent.ConcurrentDictionary<string, string[]>();
+        var spellings = new KanaSpellings.Collector();
         string[] LemmasOf(string text) => lemmas.GetOrAdd(text, t => LemmaTerms(TextAnalysis.Lemmas(t, tagger!)));
         if (tagger is not null)
         {
             Parallel.For(0, list.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
             {
-                LemmasOf(list[i].Text);
+                lemmas.GetOrAdd(list[i].Text, t =>
+                {
+                    var morphemes = TextAnalysis.Morphemes(t, tagger);
+                    spellings.Add(morphemes);
+                    return LemmaTerms(TextAnalysis.Lemmas(morphemes, tagger));
+                });
                 LemmasOf(ContextOf(list[i]));
             });
         }
@@ -222,7 +234,7 @@ public sealed class IndexSnapshot : IDisposable
         }
 
         return new IndexSnapshot(version, list, synonyms, analyzer, directory, tagger, tagger is null ? SearchFields.Bigram : fields, fusion,
-            tagger is null ? null : LemmasOf);
+            tagger is null ? null : LemmasOf, tagger is null ? KanaSpellings.Empty : spellings.Build());
     }
 
     // Each lemma, and a potential verb's plain verb beside it.
@@ -237,7 +249,7 @@ public sealed class IndexSnapshot : IDisposable
         }
 
         // Anything past the first couple of thousand characters is not a question any more.
-        var text = question.Length > MaxQueryChars ? question[..MaxQueryChars] : question;
+        var text = Respell(question.Length > MaxQueryChars ? question[..MaxQueryChars] : question);
         var terms = Analyze(text).Take(MaxQueryTerms * 4).ToList();
         var lemmas = QuestionLemmas(text);
         if (terms.Count == 0 && lemmas.Tokens.Count == 0)
@@ -252,7 +264,7 @@ public sealed class IndexSnapshot : IDisposable
         var retrievedScores = Fuse(bigramHits, lemmaHits, Math.Max(RetrievalDepth, top));
         if (retrievedScores.Count == 0)
         {
-            return new SearchResult([], profile);
+            return new SearchResult([], profile) { Question = text };
         }
 
         // The pool is the retrieval head plus the best few of every document further down, so a long
@@ -287,7 +299,7 @@ public sealed class IndexSnapshot : IDisposable
             .Take(Math.Max(1, top))
             .Select((x, i) => new SearchHit(x.Passage, x.Bm25, i + 1, x.Blend))
             .ToList();
-        return new SearchResult(ranked, profile) { FieldAgreement = Agreement(bigramHits, lemmaHits) };
+        return new SearchResult(ranked, profile) { FieldAgreement = Agreement(bigramHits, lemmaHits), Question = text };
     }
 
     private double? Agreement(ScoreDoc[] bigram, ScoreDoc[] lemma)
@@ -413,6 +425,9 @@ public sealed class IndexSnapshot : IDisposable
             .ToList();
     }
 
+
+    // The question with its kana spellings of the passages' kanji words written as the passages write them.
+    public string Respell(string question) => spellings.Respell(JapaneseText.Normalize(question));
 
     public void Dispose() => Release();
 

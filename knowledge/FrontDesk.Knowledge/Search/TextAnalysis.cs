@@ -29,16 +29,16 @@ public static class TextAnalysis
     private static readonly HashSet<string> GeneralWords = ["する", "ある", "いる", "なる", "できる", "いう", "おる", "くる", "ない", "よい", "いい"];
 
     // The content words (nouns, verbs, adjectives) of a text as lemma terms, folded the way bigrams are.
-    public static List<LemmaToken> Lemmas(string text, MeCabTagger tagger)
+    public static List<LemmaToken> Lemmas(string text, MeCabTagger tagger) => Lemmas(Morphemes(text, tagger), tagger);
+
+    // The text as MeCab reads it, after the normalisation every other analysis applies.
+    public static List<Morpheme> Morphemes(string text, MeCabTagger tagger) =>
+        !tagger.IsAvailable || string.IsNullOrEmpty(text) ? [] : tagger.Parse(JapaneseText.RemoveStraySpaces(JapaneseText.Normalize(text)));
+
+    public static List<LemmaToken> Lemmas(List<Morpheme> morphemes, MeCabTagger tagger)
     {
         var lemmas = new List<LemmaToken>();
-        if (!tagger.IsAvailable || string.IsNullOrEmpty(text))
-        {
-            return lemmas;
-        }
-
-        var unfolded = JapaneseText.RemoveStraySpaces(JapaneseText.Normalize(text));
-        foreach (var m in tagger.Parse(unfolded))
+        foreach (var m in morphemes)
         {
             var factor = ContentFactor(m);
             if (factor > 0)

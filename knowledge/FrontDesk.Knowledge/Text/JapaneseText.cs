@@ -151,6 +151,8 @@ public static class JapaneseText
     public static bool IsCjkOrPunct(char c) =>
         IsCjk(c) || c is (>= '\u3000' and <= '\u303F') or (>= '\uFF00' and <= '\uFFEF') or '・' or '※';
 
+    public static bool IsIdeograph(char c) => c is (>= '\u4E00' and <= '\u9FFF') or (>= '\u3400' and <= '\u4DBF') or '々';
+
     public static bool IsLatinOrDigit(char c) => char.IsAsciiLetterOrDigit(c) || (char.IsLetterOrDigit(c) && c < '\u0370');
 
     public static bool ContainsCjk(string text)
