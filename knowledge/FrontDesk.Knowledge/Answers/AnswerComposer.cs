@@ -69,7 +69,8 @@ public sealed partial class AnswerComposer(AnswerOptions options)
         var chosen = SelectSentences(text, result, kind, language);
         var features = GateFeatures(text, kind, result, chosen);
         var confidence = AnswerGate.Probability(features);
-        if (chosen.Count == 0 || confidence < options.DeclineThreshold)
+        // An amount, a count or a date asked for and none in the sentences: whatever they say, it is not the answer.
+        if (chosen.Count == 0 || confidence < options.DeclineThreshold || features.FigureMissing > 0)
         {
             return Decline(language, confidence, features);
         }

@@ -157,13 +157,9 @@ public static partial class AnswerType
     // "何団体" wants a number of 団体, not any digit: "2015年" does not answer it.
     private static readonly ConcurrentDictionary<string, Regex> Counted = new();
 
+    // In the order Classify reads the question: "ワンストップ特例って何団体まで" asks for a count, not a definition.
     public static Regex? Expected(string question)
     {
-        if (DefinitionQuestion().IsMatch(question))
-        {
-            return DefinitionValue();
-        }
-
         if (CounterQuestion().Match(question) is { Success: true } counter)
         {
             var unit = counter.Groups[1].Value;
@@ -178,7 +174,7 @@ public static partial class AnswerType
             }
         }
 
-        return null;
+        return DefinitionQuestion().IsMatch(question) ? DefinitionValue() : null;
     }
 
     [GeneratedRegex(@"どういう意味|どういういみ|意味は|意味って|とは何|とはなに|(?<!こ|も)とは\?|(?<!こと|もの|の)って(何|なに|なん)(?![回人年月日件個円割%つ名か所が])|どういう(もの|制度|仕組み|こと|取り組み|取組)|どんな(もの|制度|仕組み)(です|なの|\?|？)|what does .+ mean|meaning of|what is meant", RegexOptions.IgnoreCase)]

@@ -42,6 +42,23 @@ public sealed class ArticleAnswerTests(ArticleIndexFixture articles) : IClassFix
         Assert.DoesNotContain("まとめ", answer.Sentences[0]);
     }
 
+    [Theory]
+    [InlineData("デュアルスクールの参加費はいくら？")]
+    [InlineData("体験入学の費用はいくらかかりますか")]
+    public void An_amount_the_articles_do_not_state_is_declined_not_answered_with_nearby_sentences(string question)
+    {
+        var answer = Ask(question);
+        Assert.True(answer.Declined, answer.Text);
+    }
+
+    [Fact]
+    public void A_count_asked_with_a_definition_like_wording_is_answered_with_the_count()
+    {
+        var answer = Ask("ワンストップ特例って何団体まで使える？");
+        Assert.False(answer.Declined, answer.Text);
+        Assert.Contains("5団体以内", answer.Text);
+    }
+
     [Fact]
     public void A_definition_is_given_once()
     {
