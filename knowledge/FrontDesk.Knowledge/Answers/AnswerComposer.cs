@@ -70,7 +70,9 @@ public sealed partial class AnswerComposer(AnswerOptions options)
         var features = GateFeatures(text, kind, result, chosen);
         var confidence = AnswerGate.Probability(features);
         // An amount, a count or a date asked for and none in the sentences: whatever they say, it is not the answer.
-        if (chosen.Count == 0 || confidence < options.DeclineThreshold || features.FigureMissing > 0)
+        // Nor is an English summary for a Japanese question: no Japanese sentence said anything of it.
+        if (chosen.Count == 0 || confidence < options.DeclineThreshold || features.FigureMissing > 0
+            || (language == TextLanguage.Japanese && chosen.All(c => c.Language != TextLanguage.Japanese)))
         {
             return Decline(language, confidence, features);
         }

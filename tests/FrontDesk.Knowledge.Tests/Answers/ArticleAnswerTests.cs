@@ -59,6 +59,16 @@ public sealed class ArticleAnswerTests(ArticleIndexFixture articles) : IClassFix
         Assert.Contains("5団体以内", answer.Text);
     }
 
+    [Theory]
+    [InlineData("おすすめの引っ越し業者を教えてください")]
+    [InlineData("近くのスキー場で子ども向けはどこ？")]
+    [InlineData("移住支援金っていくら？")]
+    public void A_japanese_question_never_gets_only_english_sentences(string question)
+    {
+        var answer = Ask(question);
+        Assert.True(answer.Declined || answer.Sentences.Any(s => TextLanguage.Detect(s) == TextLanguage.Japanese), answer.Text);
+    }
+
     [Fact]
     public void A_definition_is_given_once()
     {
