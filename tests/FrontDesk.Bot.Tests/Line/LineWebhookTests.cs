@@ -228,6 +228,10 @@ public sealed class LineWebhookTests(TestDatabase db) : IClassFixture<TestDataba
             using var response = await bot.SendAsync(e);
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"{response.StatusCode} for {e.ToJsonString()}");
         }
+        // The class shares its database: answers still pending would be delivered by the next test's host.
+        await Eventually.TrueAsync(async () => await db.ScalarAsync<long>("""
+            select (select count(*) from conversation.inbound where failed_at is null) + (select count(*) from conversation.outbox where failed_at is null)
+            """) == 0, "every event processed and answered");
         Assert.Empty(bot.Line.InvalidCalls);
     }
 }
