@@ -48,31 +48,55 @@ public static class LineBench
 
         // Warm-up at full width: JIT, thread pool and one pooled connection per concurrent sender, as in steady state.
         await RunAsync(line, delivered, senders, 10, pace: null);
+        var warmup = IntArg(args, "--warmup", 0);
+        if (warmup > 0)
+            await RunAsync(line, delivered, senders, warmup * rate, pace: TimeSpan.FromSeconds(1.0 / rate));
         // Other work on the machine skews every figure; the load average says how much there was.
         var loadBefore = LoadAverage();
         Console.WriteLine($"LINE webhook benchmark: {Environment.ProcessorCount} cores; web host, fake LINE platform and PostgreSQL on loopback; one knowledge question per webhook (the project's articles)");
         Console.WriteLine();
+        // --only one,paced,burst,faults runs a subset (the faults scenario's drain is compared with the paced run's).
+        var only = StringArg(args, "--only")?.Split(',') ?? ["one", "paced", "burst", "faults"];
+        var probes = new List<string>();
+        async Task<Result> Scenario(string label, Func<Task<Result>> run)
+        {
+            await using var probe = await LoadProbe.StartAsync(db.ConnectionString);
+            var result = await run();
+            probes.Add($"{label}: {await probe.StopAsync()}; load average {LoadAverage()}");
+            Report(label, result);
+            return result;
+        }
         Console.WriteLine("| scenario | webhooks | acks/s | ack p50 ms | ack p99 ms | ack max ms | reply p50 ms | reply p95 ms | reply p99 ms | drain s | non-200 | lost | twice |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        Report($"{senders} senders, one webhook per second each", await RunAsync(line, delivered, senders, seconds, pace: TimeSpan.FromSeconds(1)));
-        var paced = await RunAsync(line, delivered, senders, seconds * rate, pace: TimeSpan.FromSeconds(1.0 / rate));
-        Report($"{senders} senders, {rate} webhooks per second each", paced);
-        Report($"{senders} concurrent senders, back-to-back", await RunAsync(line, delivered, senders, perSender, pace: null));
-        line.Faults = FakeFaults.Share(hangPercent / 100.0, FakeOutcome.Hang);
-        var faulty = await RunAsync(line, delivered, senders, seconds * rate, pace: TimeSpan.FromSeconds(1.0 / rate));
-        line.Faults = null;
-        Report($"{senders} senders, {rate} webhooks per second each, {hangPercent} % of LINE calls hang past the 2 s timeout", faulty);
+        Result? paced = null, faulty = null;
+        if (only.Contains("one"))
+            await Scenario($"{senders} senders, one webhook per second each", () => RunAsync(line, delivered, senders, seconds, pace: TimeSpan.FromSeconds(1)));
+        if (only.Contains("paced"))
+            paced = await Scenario($"{senders} senders, {rate} webhooks per second each", () => RunAsync(line, delivered, senders, seconds * rate, pace: TimeSpan.FromSeconds(1.0 / rate)));
+        if (only.Contains("burst"))
+            await Scenario($"{senders} concurrent senders, back-to-back", () => RunAsync(line, delivered, senders, perSender, pace: null));
+        if (only.Contains("faults"))
+        {
+            line.Faults = FakeFaults.Share(hangPercent / 100.0, FakeOutcome.Hang);
+            faulty = await Scenario($"{senders} senders, {rate} webhooks per second each, {hangPercent} % of LINE calls hang past the 2 s timeout",
+                () => RunAsync(line, delivered, senders, seconds * rate, pace: TimeSpan.FromSeconds(1.0 / rate)));
+            line.Faults = null;
+        }
         Console.WriteLine();
         Console.WriteLine("ack = webhook POST answered (event recorded durably); reply = from the start of the POST to the answer (reply or push) reaching the fake platform;");
         Console.WriteLine("drain = from the first webhook until every answer was delivered; lost / twice = answers never delivered / delivered more than once.");
-        Console.WriteLine($"faults: {line.Calls.Count(c => c.Fault == FakeOutcome.Hang)} hung calls; drain {faulty.Drain:F1} s against {paced.Drain:F1} s without faults ({faulty.Drain / paced.Drain:F2}x).");
+        foreach (var probe in probes)
+            Console.WriteLine(probe);
+        if (faulty is not null)
+            Console.WriteLine($"faults: {line.Calls.Count(c => c.Fault == FakeOutcome.Hang)} hung calls" +
+                (paced is null ? "" : $"; drain {faulty.Drain:F1} s against {paced.Drain:F1} s without faults ({faulty.Drain / paced.Drain:F2}x)") + ".");
 
         await Task.Delay(500);
         await using var check = NpgsqlDataSource.Create(db.ConnectionString);
         await using var cmd = check.CreateCommand("select count(*) from conversation.inbound");
         var left = (long)(await cmd.ExecuteScalarAsync())!;
         Console.WriteLine($"left unprocessed: {left}; Messaging API calls: {line.Calls.Count}; load average before/after: {loadBefore} / {LoadAverage()}");
-        return left == 0 && faulty.Lost == 0 ? 0 : 1;
+        return left == 0 && faulty is not { Lost: > 0 } ? 0 : 1;
     }
 
     static async Task<Result> RunAsync(FakeLinePlatform line, ConcurrentDictionary<string, ConcurrentQueue<long>> delivered, int senders, int webhooksEach, TimeSpan? pace)
@@ -144,6 +168,12 @@ public static class LineBench
     static void Report(string scenario, Result r) =>
         Console.WriteLine($"| {scenario} | {r.Webhooks} | {r.PerSecond:F0} | {r.AckP50:F1} | {r.AckP99:F1} | {r.AckMax:F1} | {r.E2eP50:F1} | {r.E2eP95:F1} | {r.E2eP99:F1} | {r.Drain:F1} | {r.Failures} | {r.Lost} | {r.Twice} |");
 
+    static string? StringArg(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
     static int IntArg(string[] args, string name, int fallback)
     {
         var i = Array.IndexOf(args, name);
@@ -152,4 +182,108 @@ public static class LineBench
 
     sealed record Result(int Webhooks, double PerSecond, double AckP50, double AckP99, double AckMax, double E2eP50, double E2eP95, double E2eP99,
         double Drain, int Failures, int Lost, int Twice);
+}
+
+/// <summary>
+/// Where the CPU went during a scenario: this process (web host, fake platform and the load driver), PostgreSQL's
+/// processes (the postmaster of the bench database and its children) and everything else on the machine, with the
+/// garbage collector's pauses and the thread pool's longest queue.
+/// </summary>
+public sealed class LoadProbe : IAsyncDisposable
+{
+    readonly int postmaster;
+    readonly long startedAt = Stopwatch.GetTimestamp();
+    readonly (double Self, double Postgres, double Busy, double Total) before;
+    readonly int[] gcBefore = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+    readonly TimeSpan pausedBefore = GC.GetTotalPauseDuration();
+    readonly long allocatedBefore = GC.GetTotalAllocatedBytes();
+    readonly TimeSpan jitBefore = System.Runtime.JitInfo.GetCompilationTime();
+    readonly CancellationTokenSource stop = new();
+    readonly Task sampling;
+    long maxQueue;
+    int maxThreads;
+
+    LoadProbe(int postmaster)
+    {
+        this.postmaster = postmaster;
+        before = Read();
+        sampling = SampleAsync();
+    }
+
+    public static async Task<LoadProbe> StartAsync(string connectionString)
+    {
+        await using var conn = new NpgsqlConnection(connectionString);
+        await conn.OpenAsync();
+        return new LoadProbe(ParentOf(conn.ProcessID));
+    }
+
+    async Task SampleAsync()
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop.Token))
+            {
+                maxQueue = Math.Max(maxQueue, ThreadPool.PendingWorkItemCount);
+                maxThreads = Math.Max(maxThreads, ThreadPool.ThreadCount);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>CPU in cores (1.0 = one core busy all the time) over the probe's life, and the runtime's figures.</summary>
+    public async Task<string> StopAsync()
+    {
+        await stop.CancelAsync();
+        await sampling;
+        var after = Read();
+        var wall = Stopwatch.GetElapsedTime(startedAt).TotalSeconds;
+        double Cores(double a, double b) => (a - b) / wall;
+        var self = Cores(after.Self, before.Self);
+        var postgres = Cores(after.Postgres, before.Postgres);
+        var busy = (after.Busy - before.Busy) / (after.Total - before.Total) * Environment.ProcessorCount;
+        return $"CPU cores: host process {self:F2}, PostgreSQL {postgres:F2}, rest of the machine {Math.Max(0, busy - self - postgres):F2} (of {Environment.ProcessorCount}); " +
+            $"GC {GC.CollectionCount(0) - gcBefore[0]}/{GC.CollectionCount(1) - gcBefore[1]}/{GC.CollectionCount(2) - gcBefore[2]} (gen0/1/2), " +
+            $"paused {(GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds:F0} ms, {(GC.GetTotalAllocatedBytes() - allocatedBefore) / wall / 1e6:F0} MB/s allocated; " +
+            $"JIT {(System.Runtime.JitInfo.GetCompilationTime() - jitBefore).TotalMilliseconds:F0} ms; thread pool up to {maxThreads} threads, queue up to {maxQueue}";
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!stop.IsCancellationRequested)
+            await StopAsync();
+        stop.Dispose();
+    }
+
+    (double Self, double Postgres, double Busy, double Total) Read()
+    {
+        var postgres = 0.0;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+            if (int.TryParse(Path.GetFileName(dir), out var pid) && Stat(pid) is { } s && (pid == postmaster || s.Parent == postmaster))
+                postgres += s.Seconds;
+        var cpu = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(double.Parse).ToArray();
+        var idle = cpu[3] + cpu[4];
+        return (Stat(Environment.ProcessId)?.Seconds ?? 0, postgres, cpu.Take(8).Sum() - idle, cpu.Take(8).Sum());
+    }
+
+    static readonly double Tick = 100.0;
+
+    static (int Parent, double Seconds)? Stat(int pid)
+    {
+        try
+        {
+            // Fields after the command name, which is in parentheses and may hold spaces.
+            var text = File.ReadAllText($"/proc/{pid}/stat");
+            var f = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+            return (int.Parse(f[1]), (double.Parse(f[11]) + double.Parse(f[12])) / Tick);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    static int ParentOf(int pid) => Stat(pid)?.Parent ?? 0;
 }

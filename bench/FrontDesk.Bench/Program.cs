@@ -17,9 +17,9 @@ return args switch
 static int Usage()
 {
     Console.Error.WriteLine("Usage: FrontDesk.Bench engine [--turns N] [--conversations N] | search [PASSAGES] | eval --corpus DIR --questions FILE [--json] [--baseline]");
-    Console.Error.WriteLine("       FrontDesk.Bench line [--senders N] [--webhooks N] [--seconds N] [--rate N]");
+    Console.Error.WriteLine("       FrontDesk.Bench line [--senders N] [--webhooks N] [--seconds N] [--rate N] [--hang-percent N] [--warmup S] [--only one,paced,burst,faults]");
     Console.Error.WriteLine("       FrontDesk.Bench kiosk [--questions N] [--conversations N] [--turns N]");
     Console.Error.WriteLine("       FrontDesk.Bench handoff [--coordinators N] [--conversations N] [--seconds N] [--rate N]");
-    Console.Error.WriteLine("       FrontDesk.Bench signin [--senders N] [--rate N] [--seconds N] [--sign-ins N]");
+    Console.Error.WriteLine("       FrontDesk.Bench signin [--senders N] [--rate N] [--seconds N] [--sign-ins N] [--warmup S]");
     return 2;
 }

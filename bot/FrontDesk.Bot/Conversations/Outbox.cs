@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
+using FrontDesk.Bot.Infrastructure;
 using FrontDesk.Bot.Registration;
 using FrontDesk.Knowledge.Database;
 using Microsoft.Extensions.Hosting;
@@ -107,7 +108,8 @@ public sealed partial class Outbox(
             {
                 await slots.WaitAsync(stoppingToken);
                 active.RemoveAll(t => t.IsCompleted);
-                active.Add(Task.Run(() => LoopAsync(address, stoppingToken), CancellationToken.None));
+                // Below the priority of the threads that acknowledge webhooks, as the turns are.
+                active.Add(BackgroundScheduler.Shared.Run(() => LoopAsync(address, stoppingToken)));
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using FrontDesk.Bot.Infrastructure;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -56,7 +57,8 @@ public sealed partial class TurnDispatcher(
             {
                 await slots.WaitAsync(stoppingToken);
                 running.RemoveAll(t => t.IsCompleted);
-                running.Add(Task.Run(() => DrainLoopAsync(address, stoppingToken), CancellationToken.None));
+                // Turns are CPU-bound: below the priority of the threads that acknowledge webhooks.
+                running.Add(BackgroundScheduler.Shared.Run(() => DrainLoopAsync(address, stoppingToken)));
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

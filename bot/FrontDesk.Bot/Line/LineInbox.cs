@@ -23,8 +23,11 @@ public sealed partial class LineInbox(
     TimeProvider time,
     ILogger<LineInbox> logger)
 {
-    /// <summary>Writes in flight at once: one gathers while the other commits.</summary>
-    const int ConcurrentWrites = 2;
+    /// <summary>
+    /// Writes in flight at once; the requests arriving meanwhile gather for the next one. Four rather than two: when a
+    /// commit is slow (a busy disk or CPU), a request waited for a free writer as long as for its own commit.
+    /// </summary>
+    const int ConcurrentWrites = 4;
     const int MaxEventsPerWrite = 1000;
 
     sealed record Pending(IReadOnlyList<LineEvent> Events, TaskCompletionSource<HashSet<string>> Done);
@@ -80,9 +83,10 @@ public sealed partial class LineInbox(
 
     async Task WriteAsync(List<Pending> batch)
     {
+        List<ConversationAddress> recorded;
         try
         {
-            var fresh = await InsertAsync(batch.SelectMany(p => p.Events).DistinctBy(e => e.WebhookEventId).ToList(), CancellationToken.None);
+            (var fresh, recorded) = await InsertAsync(batch.SelectMany(p => p.Events).DistinctBy(e => e.WebhookEventId).ToList(), CancellationToken.None);
             // An id sent in two requests of one batch counts as recorded for the first only.
             foreach (var pending in batch)
             {
@@ -95,14 +99,20 @@ public sealed partial class LineInbox(
             // One request's events must not fail the others: write them one by one so only the culprit fails.
             foreach (var pending in batch)
                 await WriteAsync([pending]);
+            return;
         }
         catch (Exception e)
         {
             batch[0].Done.TrySetException(e);
+            return;
         }
+        // Only once the acknowledgements are released: scheduling shares a lock with the turns, which run at a lower
+        // priority, and an acknowledgement must never wait for them.
+        foreach (var address in recorded)
+            dispatcher.Schedule(address);
     }
 
-    async Task<HashSet<string>> InsertAsync(IReadOnlyList<LineEvent> unique, CancellationToken ct)
+    async Task<(HashSet<string> Fresh, List<ConversationAddress> Recorded)> InsertAsync(IReadOnlyList<LineEvent> unique, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var fresh = new HashSet<string>(StringComparer.Ordinal);
@@ -167,9 +177,7 @@ public sealed partial class LineInbox(
             while (await reader.ReadAsync(ct))
                 fresh.Add(reader.GetString(0));
 
-        foreach (var address in candidates.Where(e => fresh.Contains(e.WebhookEventId)).Select(e => e.Address!).Distinct())
-            dispatcher.Schedule(address);
-        return fresh;
+        return (fresh, candidates.Where(e => fresh.Contains(e.WebhookEventId)).Select(e => e.Address!).Distinct().ToList());
     }
 
     static NpgsqlParameter Array<T>(IEnumerable<T> values, NpgsqlDbType type) => new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | type };

@@ -65,6 +65,8 @@ public sealed class PasswordVerifier : IDisposable
 
     void Work()
     {
+        // ThreadPriority alone does nothing on Linux.
+        Infrastructure.BackgroundScheduler.LowerPriority();
         while (queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             while (queue.Reader.TryRead(out var job))
