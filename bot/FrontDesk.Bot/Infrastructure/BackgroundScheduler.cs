@@ -3,12 +3,10 @@ using System.Runtime.InteropServices;
 
 namespace FrontDesk.Bot.Infrastructure;
 
-/// <summary>
-/// Runs background conversation work (turns, deliveries) on a few dedicated threads whose OS priority is below the
-/// request threads', so that a webhook's acknowledgement gets a core at once however much the turns have to do. An
-/// <c>await</c> inside such work resumes here too (the scheduler is <see cref="TaskScheduler.Current"/>). Nothing run
-/// here may block waiting for other work queued here.
-/// </summary>
+// Runs background conversation work (turns, deliveries) on a few dedicated threads whose OS priority is below the
+// request threads', so that a webhook's acknowledgement gets a core at once however much the turns have to do. An
+// await inside such work resumes here too (the scheduler is TaskScheduler.Current). Nothing run here may block
+// waiting for other work queued here.
 public sealed class BackgroundScheduler : TaskScheduler
 {
     // Linux nice value (0 = normal, 19 = lowest): at 10 a busy thread gets about a tenth of a core that a normal one wants.
@@ -29,7 +27,7 @@ public sealed class BackgroundScheduler : TaskScheduler
             new Thread(Work) { IsBackground = true, Name = name, Priority = ThreadPriority.BelowNormal }.Start();
     }
 
-    /// <summary>Starts <paramref name="work"/> here; the returned task completes when the work does.</summary>
+    // The returned task completes when the work does.
     public Task Run(Func<Task> work) =>
         Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.DenyChildAttach, this).Unwrap();
 
@@ -49,7 +47,7 @@ public sealed class BackgroundScheduler : TaskScheduler
             TryExecuteTask(task);
     }
 
-    /// <summary>Puts the calling thread below normal priority. Thread.Priority has no effect on Linux; the thread's nice value does (lowering a priority needs no privilege).</summary>
+    // Thread.Priority has no effect on Linux; the thread's nice value does (lowering a priority needs no privilege).
     public static void LowerPriority()
     {
         if (OperatingSystem.IsLinux())
