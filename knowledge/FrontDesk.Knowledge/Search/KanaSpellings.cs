@@ -120,6 +120,7 @@ public sealed partial class KanaSpellings
         return sb.ToString();
     }
 
-    [GeneratedRegex(@"[\p{IsHiragana}\p{IsKatakana}ー]{3,}")]
+    // A katakana word and the hiragana after it ("イジュウシエンキンっていくら") are two runs.
+    [GeneratedRegex(@"[\p{IsKatakana}ー]{3,}|\p{IsHiragana}{3,}")]
     private static partial Regex KanaRun();
 }

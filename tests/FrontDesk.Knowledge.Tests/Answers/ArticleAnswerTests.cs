@@ -70,6 +70,15 @@ public sealed class ArticleAnswerTests(ArticleIndexFixture articles) : IClassFix
     }
 
     [Fact]
+    public void An_english_amount_question_gets_the_grants_amounts_not_another_subsidy()
+    {
+        var answer = Ask("How much is the relocation support grant?");
+        Assert.False(answer.Declined, answer.Text);
+        Assert.Contains("1,000,000 yen", answer.Text);
+        Assert.DoesNotContain("Fukushima", answer.Text);
+    }
+
+    [Fact]
     public void A_definition_is_given_once()
     {
         var answer = Ask("区域外就学とは何ですか");

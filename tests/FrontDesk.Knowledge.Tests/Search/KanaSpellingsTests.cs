@@ -10,6 +10,7 @@ public sealed class KanaSpellingsTests(ArticleIndexFixture articles) : IClassFix
     [InlineData("いじゅうしえんきん いくら", "移住支援金 いくら")]
     [InlineData("イジュウシエンキンって何?", "移住支援金って何?")]
     [InlineData("くいきがいしゅうがくの手続き", "区域外就学の手続き")]
+    [InlineData("イジュウシエンキンっていくら?", "移住支援金っていくら?")]
     public void A_word_spelt_in_kana_is_searched_as_the_articles_write_it(string question, string searched)
     {
         Assert.Equal(searched, articles.Snapshot.Respell(question));
