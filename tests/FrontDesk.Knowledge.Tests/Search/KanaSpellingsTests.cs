@@ -34,6 +34,18 @@ public sealed class KanaSpellingsTests(ArticleIndexFixture articles) : IClassFix
         Assert.Contains("100万円以内", answer.Text);
     }
 
+    [Theory]
+    [InlineData(10_000, "いじゅうしえんきん")]
+    [InlineData(3_000, "イジュウシエンキン\uD800")]
+    [InlineData(5_000, "\0ー")]
+    public void Long_or_broken_kana_input_is_searched_without_failing(int repeat, string piece)
+    {
+        var question = string.Concat(Enumerable.Repeat(piece, repeat / piece.Length + 1));
+        var result = articles.Snapshot.Search(question, 5);
+        Assert.True(result.Question.Length <= question.Length);
+        Assert.DoesNotContain('\uD800', result.Question);
+    }
+
     [Fact]
     public void Nothing_is_respelt_without_morphological_analysis()
     {
