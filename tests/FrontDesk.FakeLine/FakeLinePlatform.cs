@@ -47,6 +47,8 @@ public enum FakeOutcome
     Reset,
     /// <summary>The message is delivered, then no answer until the client gives up.</summary>
     DeliveredThenHang,
+    /// <summary>The message is delivered, then answered with 200 after <see cref="FakeLinePlatform.SlowFor"/>.</summary>
+    DeliveredSlowly,
     /// <summary>The message is delivered, then the connection is dropped.</summary>
     DeliveredThenReset,
 }
@@ -147,6 +149,8 @@ public sealed class FakeLinePlatform : IAsyncDisposable
     public Func<FakeCall, FakeOutcome?>? Faults { get; set; }
     /// <summary>How long a hanging call waits at most when the client does not give up first.</summary>
     public TimeSpan HangFor { get; set; } = TimeSpan.FromMinutes(2);
+    /// <summary>How long a <see cref="FakeOutcome.DeliveredSlowly"/> call takes to answer.</summary>
+    public TimeSpan SlowFor { get; set; } = TimeSpan.FromSeconds(1);
     public LineEvents Events { get; }
     /// <summary>Raised for every call as it is recorded (benchmarks take their timestamps here).</summary>
     public event Action<ApiCall>? CallRecorded;
@@ -391,6 +395,9 @@ public sealed class FakeLinePlatform : IAsyncDisposable
             case FakeOutcome.DeliveredThenReset:
                 await NoAnswerAsync(ctx, FakeOutcome.Reset);
                 return true;
+            case FakeOutcome.DeliveredSlowly:
+                await Task.Delay(SlowFor, Time, ctx.RequestAborted);
+                return false;
             default:
                 return false;
         }
@@ -438,7 +445,7 @@ public sealed class FakeLinePlatform : IAsyncDisposable
             await AnswerAsync(ctx, call, 200, new JsonObject { ["sentMessages"] = sent });
     }
 
-    static int FaultStatus(FakeOutcome fault) => fault == FakeOutcome.DeliveredThenServerError ? 500 : 0;
+    static int FaultStatus(FakeOutcome fault) => fault switch { FakeOutcome.DeliveredThenServerError => 500, FakeOutcome.DeliveredSlowly => 200, _ => 0 };
 
     async Task PushAsync(HttpContext ctx, JsonObject body, string? retryKey)
     {

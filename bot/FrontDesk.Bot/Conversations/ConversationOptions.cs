@@ -46,4 +46,8 @@ public sealed class ConversationOptions
 
     [Range(typeof(TimeSpan), "00:00:00.010", "06:00:00")]
     public TimeSpan DeliveryRetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>On a graceful stop, how long sends already under way may take to finish and be recorded; no new one starts.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan DeliveryStopGrace { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -38,6 +38,8 @@ public sealed partial class Outbox(
     readonly KeyedLock local = new();
     // Rows this process wrote and has not tried yet: only for these is it certain that no attempt reached the channel.
     readonly ConcurrentDictionary<long, byte> untried = new();
+    // Cancelled a grace period after the stop: a send under way finishes and is recorded, so a restart does not repeat it.
+    readonly CancellationTokenSource abort = new();
     volatile bool running;
 
     // A delivery holds its connection while the channel's call runs. Its own pool, so that hung calls never take the
@@ -57,6 +59,7 @@ public sealed partial class Outbox(
     public override void Dispose()
     {
         pool?.Dispose();
+        abort.Dispose();
         base.Dispose();
     }
 
@@ -79,7 +82,7 @@ public sealed partial class Outbox(
     }
 
     /// <summary>Delivers what is due for the conversation now, on the caller's time (terminal chat, console actions, tests).</summary>
-    public Task DeliverNowAsync(ConversationAddress address, CancellationToken ct) => DeliverAsync(address, wait: true, ct);
+    public Task DeliverNowAsync(ConversationAddress address, CancellationToken ct) => DeliverAsync(address, wait: true, ct, ct);
 
     void Schedule(ConversationAddress address)
     {
@@ -100,6 +103,7 @@ public sealed partial class Outbox(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         running = true;
+        using var stopping = stoppingToken.Register(() => abort.CancelAfter(options.Value.DeliveryStopGrace));
         var sweeping = SweepAsync(stoppingToken);
         var active = new List<Task>();
         try
@@ -128,7 +132,7 @@ public sealed partial class Outbox(
                     loops[address.Key].Again = false;
                 try
                 {
-                    await DeliverAsync(address, wait: false, ct);
+                    await DeliverAsync(address, wait: false, ct, abort.Token);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -158,9 +162,10 @@ public sealed partial class Outbox(
 
     /// <summary>
     /// Delivers the conversation's due rows in order. With <paramref name="wait"/> it waits for another host's delivery
-    /// of the same conversation to finish; without, it leaves the conversation to that host.
+    /// of the same conversation to finish; without, it leaves the conversation to that host. No row is started once
+    /// <paramref name="ct"/> is cancelled; a send under way and its record run until <paramref name="finish"/> is.
     /// </summary>
-    async Task DeliverAsync(ConversationAddress address, bool wait, CancellationToken ct)
+    async Task DeliverAsync(ConversationAddress address, bool wait, CancellationToken ct, CancellationToken finish)
     {
         using var held = await local.LockAsync(address.Key, ct);
         await using var conn = await Pool.OpenConnectionAsync(ct);
@@ -189,13 +194,13 @@ public sealed partial class Outbox(
         }
         try
         {
-            while (row is not null && row.NextAttemptAt <= time.GetUtcNow())
+            while (row is not null && row.NextAttemptAt <= time.GetUtcNow() && !ct.IsCancellationRequested)
             {
                 var item = Open(address, row);
                 var delivery = item is null
                     ? new Delivery(DeliveryStatus.Undeliverable, Error: "payload cannot be opened")
-                    : await senders.DeliverAsync(item, ct);
-                row = await RecordAsync(conn, address, row, delivery, locked, ct);
+                    : await senders.DeliverAsync(item, finish);
+                row = await RecordAsync(conn, address, row, delivery, locked, finish);
             }
         }
         finally

@@ -102,6 +102,28 @@ public sealed class LineReliabilityTests(TestDatabase db) : IClassFixture<TestDa
         Assert.Empty(line.InvalidCalls);
     }
 
+    [Fact]
+    public async Task A_send_under_way_when_the_host_stops_finishes_and_is_not_sent_again_after_a_restart()
+    {
+        await using var line = await FakeLinePlatform.StartAsync();
+        var user = LineEvents.NewUserId();
+        line.SlowFor = TimeSpan.FromMilliseconds(700);
+        line.NextReplies(FakeOutcome.DeliveredSlowly);
+        await using (var stopping = await LineBot.StartAsync(db.ConnectionString, line))
+        {
+            await stopping.SendAsync(line.Events.Text(user, "メニュー"));
+            // The messages are with LINE, its answer is not back yet: the host is stopped now.
+            await stopping.TextsToAsync(user, 2);
+        }
+        Assert.Equal(0, await db.ScalarAsync<long>("select count(*) from conversation.outbox where conversation_key = @k", ("k", "line:" + user)));
+
+        await using var restarted = await LineBot.StartAsync(db.ConnectionString, line);
+        await Task.Delay(600); // three sweeps of the outbox
+        Assert.Single(line.Replies);
+        Assert.Empty(line.Pushes);
+        Assert.Equal(2, line.DeliveredTo(user).Count);
+    }
+
     sealed class NeverFinishes : ITurnMiddleware
     {
         public async Task InvokeAsync(TurnContext turn, TurnHandler next, CancellationToken ct) => await Task.Delay(Timeout.Infinite, ct);

@@ -30,6 +30,8 @@ public sealed class LineBot : IAsyncDisposable
             ["Line:PushRetryDelay"] = "00:00:00.010",
             ["Line:LoadingAnimationAfter"] = "00:00:05",
             ["Conversations:PendingSweepInterval"] = "00:00:00.200",
+            // Long enough for a send under way to finish, short enough for a test whose LINE calls hang.
+            ["Conversations:DeliveryStopGrace"] = "00:00:02",
             // Plumbing tests send many unanswerable messages; they are not about handing off.
             ["Handoff:DeclinesBeforeHandoff"] = "1000",
         };
