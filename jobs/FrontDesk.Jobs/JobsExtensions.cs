@@ -15,7 +15,6 @@ public sealed record RecurringJobDefinition(string Id, Action<IRecurringJobManag
 public static class JobsExtensions
 {
     public const string HangfireSchema = "hangfire";
-    static readonly TimeZoneInfo Tokyo = TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo");
 
     /// <summary>Hangfire on the FrontDesk database (schema "hangfire"); a server when <see cref="JobsOptions.RunServer"/> is set.</summary>
     public static IHostApplicationBuilder AddJobs(this IHostApplicationBuilder builder, params string[] defaultQueues)
@@ -77,7 +76,7 @@ public static class JobsExtensions
         public Task StartAsync(CancellationToken ct)
         {
             foreach (var definition in definitions)
-                definition.Register(manager, new RecurringJobOptions { TimeZone = Tokyo });
+                definition.Register(manager, new RecurringJobOptions { TimeZone = JapanTime.Zone });
             return Task.CompletedTask;
         }
 

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using FrontDesk.Bot.Conversations;
 using FrontDesk.Bot.Handoff;
 using FrontDesk.Bot.Staff;
+using FrontDesk.Jobs;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -105,13 +106,11 @@ public static class ConsoleEndpoints
         return app;
     }
 
-    static readonly TimeZoneInfo Tokyo = TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo");
-
     /// <summary>Past conversations by date (office days, Asia/Tokyo), channel and keyword. Each search is audited, without the keyword.</summary>
     static async Task<IResult> SearchAsync(string? from, string? to, string? channel, string? q, HttpContext http, ConsoleQueries queries,
         StaffAccounts accounts, IAntiforgery af, TimeProvider time, CancellationToken ct)
     {
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), Tokyo).DateTime);
+        var today = JapanTime.Today(time);
         var filter = new SearchFilter(today.AddDays(-6), today, channel is "line" or "kiosk" ? channel : null, q?.Trim() ?? "");
         string? error = null;
         if (from is not null || to is not null)
@@ -130,8 +129,8 @@ public static class ConsoleEndpoints
         List<SearchHit>? hits = null;
         if (error is null && (from is not null || q is not null || channel is not null))
         {
-            var start = new DateTimeOffset(filter.From.ToDateTime(TimeOnly.MinValue), Tokyo.GetUtcOffset(filter.From.ToDateTime(TimeOnly.MinValue)));
-            var end = new DateTimeOffset(filter.To.AddDays(1).ToDateTime(TimeOnly.MinValue), Tokyo.GetUtcOffset(filter.To.AddDays(1).ToDateTime(TimeOnly.MinValue)));
+            var start = JapanTime.StartOf(filter.From);
+            var end = JapanTime.StartOf(filter.To.AddDays(1));
             hits = await queries.SearchAsync(start, end, filter.Channel, filter.Keyword, ct);
             await accounts.AuditAsync(Login(http), "search", null,
                 $"{filter.From:yyyy-MM-dd}..{filter.To:yyyy-MM-dd} channel={filter.Channel ?? "all"} keyword={(filter.Keyword.Length > 0 ? "yes" : "no")} hits={hits.Count}", ct);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using FrontDesk.Bot.Handoff;
+using FrontDesk.Jobs;
 
 namespace FrontDesk.Bot.Coordinators;
 
@@ -18,14 +19,12 @@ public sealed record SearchFilter(DateOnly From, DateOnly To, string? Channel, s
 /// </summary>
 public static class ConsolePages
 {
-    static readonly TimeZoneInfo Tokyo = TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo");
-
     // Japanese stays readable in the page source; markup characters are still encoded.
     static readonly HtmlEncoder Encoder = HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
 
     static string E(string? text) => Encoder.Encode(text ?? "");
 
-    static string Local(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Tokyo).ToString("M/d HH:mm", CultureInfo.InvariantCulture);
+    static string Local(DateTimeOffset at) => JapanTime.ToLocal(at).ToString("M/d HH:mm", CultureInfo.InvariantCulture);
 
     public static string Layout(string title, string body, string? user = null, string? antiforgery = null, bool refresh = false) => $$"""
         <!doctype html>

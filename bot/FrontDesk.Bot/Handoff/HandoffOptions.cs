@@ -43,11 +43,11 @@ public sealed class HandoffOptions
     public int CallbackRetentionDays { get; set; } = 30;
 }
 
+/// <summary>When the office answers, in its time zone (<see cref="FrontDesk.Jobs.JapanTime"/>).</summary>
 public sealed class OfficeHoursOptions
 {
     public const string SectionName = "OfficeHours";
 
-    public string TimeZone { get; set; } = "Asia/Tokyo";
     public DayOfWeek[] Days { get; set; } = [DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday];
     public TimeOnly Opens { get; set; } = new(9, 0);
     public TimeOnly Closes { get; set; } = new(17, 0);

@@ -1,15 +1,14 @@
+using FrontDesk.Jobs;
 using Microsoft.Extensions.Options;
 
 namespace FrontDesk.Bot.Handoff;
 
-/// <summary>Whether coordinators are at their desks, judged in the office's time zone with its closed days.</summary>
+/// <summary>Whether coordinators are at their desks, judged in the office's time zone (Asia/Tokyo) with its closed days.</summary>
 public sealed class OfficeHours(IOptions<OfficeHoursOptions> options)
 {
-    readonly TimeZoneInfo zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
-
     public bool IsOpen(DateTimeOffset when)
     {
-        var local = TimeZoneInfo.ConvertTime(when, zone);
+        var local = JapanTime.ToLocal(when);
         var time = TimeOnly.FromDateTime(local.DateTime);
         return IsWorkingDay(DateOnly.FromDateTime(local.DateTime)) && time >= options.Value.Opens && time < options.Value.Closes;
     }
@@ -17,7 +16,7 @@ public sealed class OfficeHours(IOptions<OfficeHoursOptions> options)
     /// <summary>The next moment the office opens, in its local time (for telling the user).</summary>
     public DateTime NextOpening(DateTimeOffset after)
     {
-        var local = TimeZoneInfo.ConvertTime(after, zone).DateTime;
+        var local = JapanTime.ToLocal(after).DateTime;
         var day = DateOnly.FromDateTime(local);
         if (TimeOnly.FromDateTime(local) >= options.Value.Opens)
             day = day.AddDays(1);

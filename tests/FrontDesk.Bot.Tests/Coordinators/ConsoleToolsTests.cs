@@ -154,7 +154,7 @@ public sealed class ConsoleToolsTests(TestDatabase db) : IClassFixture<TestDatab
         await engine.HandleAsync(new ConversationAddress(RecordingSender.ChannelName, "search-akiya"), Activity.Message("空き家バンクの改修補助について"), CancellationToken.None);
         await engine.HandleAsync(new ConversationAddress(RecordingSender.ChannelName, "search-school"), Activity.Message("転校の手続きを知りたい"), CancellationToken.None);
         using var browser = await BrowserAsync("watanabe");
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo")).DateTime);
+        var today = FrontDesk.Jobs.JapanTime.Today(TimeProvider.System);
         var range = $"from={today.AddDays(-1):yyyy-MM-dd}&to={today:yyyy-MM-dd}";
 
         var found = await browser.GetStringAsync($"/console/search?{range}&q={Uri.EscapeDataString("改修補助")}");
