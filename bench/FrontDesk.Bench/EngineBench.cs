@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using Activity = FrontDesk.Bot.Conversations.Activity;
+using FrontDesk.Bot;
 using FrontDesk.Bot.Conversations;
 using FrontDesk.Bot.Flows;
+using FrontDesk.Bot.Infrastructure;
 using FrontDesk.Knowledge.Database;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,8 +39,8 @@ public static class EngineBench
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Database:ConnectionString"] = db.ConnectionString });
         builder.AddDatabase();
-        builder.AddConversations();
-        builder.AddFlows();
+        builder.AddAllSchemas();
+        builder.AddConversationEngine();
         builder.Services.AddSingleton<IChannelSender>(new DiscardingSender());
         using var host = builder.Build();
         await host.StartAsync();

@@ -1,9 +1,7 @@
+using FrontDesk.Bot;
 using FrontDesk.Bot.Conversations;
 using FrontDesk.Bot.Coordinators;
-using FrontDesk.Bot.Flows;
-using FrontDesk.Bot.Flows.Guidance;
 using FrontDesk.Bot.Flows.Listings;
-using FrontDesk.Bot.Handoff;
 using FrontDesk.Bot.Infrastructure;
 using FrontDesk.Bot.Line;
 using FrontDesk.Bot.Registration;
@@ -13,9 +11,7 @@ using FrontDesk.Bot.Terminal;
 using FrontDesk.Jobs;
 using FrontDesk.Jobs.Knowledge;
 using FrontDesk.Jobs.Listings;
-using FrontDesk.Knowledge.Documents;
 using FrontDesk.Knowledge.Database;
-using FrontDesk.Knowledge.Listings;
 
 if (args is ["chat", .. var chatArgs])
     return await TerminalChat.RunAsync(chatArgs);
@@ -27,18 +23,12 @@ if (args is ["staff", .. var staffArgs])
 var builder = WebApplication.CreateBuilder(args);
 builder.AddWebSecurity();
 builder.AddDatabase();
+builder.AddAllSchemas();
 builder.AddJobs(JobQueues.Knowledge, JobQueues.Bot, JobQueues.Default);
-builder.AddKnowledge();
+builder.AddConversationEngine();
 builder.AddKnowledgeJobs();
-builder.AddListings();
 builder.AddListingJobs();
-builder.AddConversations();
 builder.AddTurnDispatcher();
-builder.AddFlows();
-builder.AddRegistration();
-builder.AddGuidance();
-builder.AddListingSearch();
-builder.AddHandoff();
 builder.AddLine();
 builder.AddStaff();
 builder.AddCoordinatorConsole();

@@ -16,6 +16,13 @@ public static class JobsExtensions
 {
     public const string HangfireSchema = "hangfire";
 
+    /// <summary>Hangfire's own tables, installed by the migration runner under its lock, so hosts never race on them.</summary>
+    public static readonly SchemaInstaller HangfireSchemaInstaller = new(HangfireSchema, [], (conn, _) =>
+    {
+        PostgreSqlObjectsInstaller.Install(conn, HangfireSchema);
+        return Task.CompletedTask;
+    });
+
     /// <summary>Hangfire on the FrontDesk database (schema "hangfire"); a server when <see cref="JobsOptions.RunServer"/> is set.</summary>
     public static IHostApplicationBuilder AddJobs(this IHostApplicationBuilder builder, params string[] defaultQueues)
     {
@@ -26,12 +33,7 @@ public static class JobsExtensions
         if (defaultQueues.Length > 0)
             options.Configure(o => o.Queues = builder.Configuration.GetSection($"{JobsOptions.SectionName}:Queues").Get<string[]>() ?? defaultQueues);
 
-        // Hangfire's own tables are installed by the migration runner, under its lock, so hosts never race on them.
-        builder.Services.AddSingleton(new SchemaInstaller(HangfireSchema, [], (conn, _) =>
-        {
-            PostgreSqlObjectsInstaller.Install(conn, HangfireSchema);
-            return Task.CompletedTask;
-        }));
+        builder.Services.AddSingleton(HangfireSchemaInstaller);
 
         builder.Services.AddHangfire((sp, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)

@@ -1,12 +1,7 @@
+using FrontDesk.Bot;
 using FrontDesk.Bot.Conversations;
-using FrontDesk.Bot.Flows;
-using FrontDesk.Bot.Flows.Guidance;
-using FrontDesk.Bot.Flows.Listings;
-using FrontDesk.Bot.Handoff;
-using FrontDesk.Bot.Registration;
+using FrontDesk.Bot.Infrastructure;
 using FrontDesk.Knowledge.Database;
-using FrontDesk.Knowledge.Documents;
-using FrontDesk.Knowledge.Listings;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -14,7 +9,7 @@ using Microsoft.Extensions.Logging;
 
 namespace FrontDesk.Testing;
 
-/// <summary>The engine with its flows as the web host composes it, without HTTP: for engine tests. Replies go to <see cref="Sender"/>.</summary>
+/// <summary>The engine as every host sets it up (AddConversationEngine), without HTTP: for engine tests. Replies go to <see cref="Sender"/>.</summary>
 public sealed class BotHost : IAsyncDisposable
 {
     readonly IHost host;
@@ -45,14 +40,8 @@ public sealed class BotHost : IAsyncDisposable
         if (settings is not null)
             builder.Configuration.AddInMemoryCollection(settings);
         builder.AddDatabase();
-        builder.AddKnowledge();
-        builder.AddConversations();
-        builder.AddFlows();
-        builder.AddRegistration();
-        builder.AddGuidance();
-        builder.AddListings();
-        builder.AddListingSearch();
-        builder.AddHandoff();
+        builder.AddAllSchemas();
+        builder.AddConversationEngine();
         if (dispatcher)
             builder.AddTurnDispatcher();
         var sender = new RecordingSender();

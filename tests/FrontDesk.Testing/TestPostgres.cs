@@ -1,11 +1,5 @@
-using FrontDesk.Bot.Conversations;
-using FrontDesk.Bot.Flows;
-using FrontDesk.Bot.Line;
-using FrontDesk.Bot.Kiosk;
-using FrontDesk.Jobs;
+using FrontDesk.Bot.Infrastructure;
 using FrontDesk.Knowledge.Database;
-using FrontDesk.Knowledge.Documents;
-using FrontDesk.Knowledge.Listings;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -64,19 +58,9 @@ public static class TestPostgres
         {
             // No pooling: CREATE DATABASE ... TEMPLATE refuses while anyone is connected to the template.
             ["Database:ConnectionString"] = new NpgsqlConnectionStringBuilder(ConnectionStringFor(name)) { Pooling = false }.ConnectionString,
-            ["Jobs:RunServer"] = "false",
         });
         builder.AddDatabase();
-        builder.AddJobs();
-        builder.AddKnowledge(search: false);
-        builder.AddListings();
-        builder.AddConversations();
-        builder.AddFlows();
-        builder.AddLine();
-        builder.Services.AddSchema("staff", typeof(FrontDesk.Bot.Staff.StaffAccounts).Assembly, "FrontDesk.Bot.Staff.Migrations");
-        builder.Services.AddSchema("handoff", typeof(FrontDesk.Bot.Staff.StaffAccounts).Assembly, "FrontDesk.Bot.Handoff.Migrations");
-        builder.AddKiosk();
-        builder.Services.AddSchema("registration", typeof(FrontDesk.Bot.Registration.RegistrationStore).Assembly, "FrontDesk.Bot.Registration.Migrations");
+        builder.AddAllSchemas();
         using var host = builder.Build();
         await host.Services.GetRequiredService<MigrationRunner>().MigrateAsync(CancellationToken.None);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => DropDatabaseAsync(name).GetAwaiter().GetResult();

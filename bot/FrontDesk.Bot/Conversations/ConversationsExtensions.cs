@@ -1,13 +1,12 @@
 using FrontDesk.Bot.Registration;
 using FrontDesk.Jobs;
-using FrontDesk.Knowledge.Database;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace FrontDesk.Bot.Conversations;
 
 public static class ConversationsExtensions
 {
-    /// <summary>The engine and its middleware in order. <see cref="TurnDispatcher"/> runs only where <c>AddTurnDispatcher</c> is called.</summary>
+    /// <summary>The engine itself (hosts call AddConversationEngine). <see cref="TurnDispatcher"/> runs only where <c>AddTurnDispatcher</c> is called.</summary>
     public static IHostApplicationBuilder AddConversations(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -16,12 +15,6 @@ public static class ConversationsExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSchema("conversation", typeof(ConversationEngine).Assembly, "FrontDesk.Bot.Conversations.Migrations");
-
-        // Outermost first: the transcript sees the apology the error middleware writes.
-        services.AddSingleton<ITurnMiddleware, TranscriptMiddleware>();
-        services.AddSingleton<ITurnMiddleware, ErrorMiddleware>();
-        services.AddSingleton<ITurnMiddleware, InputGuardMiddleware>();
 
         services.AddSingleton<FlowCatalog>();
         services.AddSingleton<ChannelSenders>();

@@ -2,7 +2,7 @@ namespace FrontDesk.Bot.Conversations;
 
 public delegate Task TurnHandler(TurnContext turn, CancellationToken ct);
 
-/// <summary>A step around every turn, such as error handling or input checks. Runs in registration order.</summary>
+/// <summary>A step around every turn, such as error handling or input checks. ConversationEngineSetup lists them in order.</summary>
 public interface ITurnMiddleware
 {
     Task InvokeAsync(TurnContext turn, TurnHandler next, CancellationToken ct);

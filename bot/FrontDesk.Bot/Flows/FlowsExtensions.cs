@@ -13,7 +13,6 @@ public static class FlowsExtensions
     {
         var services = builder.Services;
         services.AddSingleton<TurnRouter>();
-        services.AddSingleton(sp => new TurnPipeline(sp.GetServices<ITurnMiddleware>(), sp.GetRequiredService<TurnRouter>().RouteAsync));
         services.AddSingleton<MainMenu>();
         services.AddSingleton<Greeting>();
         services.AddSingleton<FreeTextHandler>();

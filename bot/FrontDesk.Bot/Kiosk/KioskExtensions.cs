@@ -2,34 +2,36 @@ using FrontDesk.Bot.Registration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using FrontDesk.Bot.Conversations;
 using FrontDesk.Jobs;
-using FrontDesk.Knowledge.Database;
 using Microsoft.Extensions.Options;
 
 namespace FrontDesk.Bot.Kiosk;
 
 public static partial class KioskExtensions
 {
-    /// <summary>The kiosk channel: Direct Line for Web Chat, its sender, the continuation codes and their redeeming on every channel.</summary>
+    /// <summary>The kiosk channel on top of the engine: Direct Line for Web Chat and its sender.</summary>
     public static IHostApplicationBuilder AddKiosk(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<KioskOptions>()
-            .BindConfiguration(KioskOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        services.AddSchema("kiosk", typeof(KioskExtensions).Assembly, "FrontDesk.Bot.Kiosk.Migrations");
         services.AddSingleton<KioskTokens>();
         services.AddSingleton<KioskDevices>();
         // Activities are sealed with the personal-data keys (Registration__Keys) when they are configured.
         services.TryAddSingleton<FieldCipher>();
         services.AddSingleton<KioskConversations>();
         services.AddSingleton<DeviceRateLimiter>();
-        services.AddSingleton<ContinuationCodes>();
         services.AddSingleton<IChannelSender, KioskSender>();
-        // After the engine's own middleware: a code is recognised only in a clean, non-empty message.
-        services.AddSingleton<ITurnMiddleware, ContinuationCodeMiddleware>();
         services.AddTransient<KioskCleanupJob>();
         services.AddRecurringJob<KioskCleanupJob>(KioskCleanupJob.JobId, JobQueues.Bot, "*/10 * * * *", j => j.RunAsync(CancellationToken.None));
+        return builder;
+    }
+
+    /// <summary>The kiosk options and the continuation codes, which every channel redeems (the engine's set-up calls this).</summary>
+    public static IHostApplicationBuilder AddContinuationCodes(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<KioskOptions>()
+            .BindConfiguration(KioskOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ContinuationCodes>();
         return builder;
     }
 

@@ -1,7 +1,6 @@
 using FrontDesk.Bot.Conversations;
 using FrontDesk.Bot.Line.RichMenu;
 using FrontDesk.Jobs;
-using FrontDesk.Knowledge.Database;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,27 +10,26 @@ namespace FrontDesk.Bot.Line;
 
 public static partial class LineExtensions
 {
-    /// <summary>The LINE channel: webhook, inbox, sender, renderer and the Messaging API client. Disabled (one log line) without credentials.</summary>
+    /// <summary>
+    /// The LINE channel on top of the engine (whose set-up brings the Messaging API client): webhook, inbox, sender,
+    /// renderer. Disabled (one log line) without credentials.
+    /// </summary>
     public static IHostApplicationBuilder AddLine(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddSchema("line", typeof(LineExtensions).Assembly, "FrontDesk.Bot.Line.Migrations");
-        builder.AddLineClient();
         services.AddSingleton<LineEventMapper>();
         services.AddSingleton<LineInbox>();
         services.AddSingleton<LineUsers>();
         services.AddSingleton<LineWebhook>();
         services.AddSingleton<LineRenderer>();
         services.AddSingleton<IChannelSender, LineSender>();
-        // After the engine's own middleware: the transcript records what this one answers.
-        services.AddSingleton<ITurnMiddleware, LineTurnMiddleware>();
         services.AddHostedService<LineStatus>();
         services.AddTransient<LineInboxRetentionJob>();
         services.AddRecurringJob<LineInboxRetentionJob>(LineInboxRetentionJob.JobId, JobQueues.Bot, "45 3 * * *", j => j.RunAsync(CancellationToken.None));
         return builder;
     }
 
-    /// <summary>Options and the Messaging API client only (the rich-menu command).</summary>
+    /// <summary>Options and the Messaging API client (the engine's LINE middleware, the rich-menu command).</summary>
     public static IHostApplicationBuilder AddLineClient(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;

@@ -1,3 +1,4 @@
+using FrontDesk.Bot.Infrastructure;
 using FrontDesk.Knowledge.Database;
 using Microsoft.AspNetCore.Authentication.Cookies;
 
@@ -11,7 +12,6 @@ public static class StaffExtensions
     /// <summary>Staff accounts, cookie sign-in for the console and the jobs dashboard, and antiforgery for their forms.</summary>
     public static IHostApplicationBuilder AddStaff(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSchema("staff", typeof(StaffAccounts).Assembly, "FrontDesk.Bot.Staff.Migrations");
         builder.Services.AddOptions<StaffOptions>().BindConfiguration(StaffOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(_ => new PasswordVerifier());
         builder.Services.AddSingleton<StaffAccounts>();
@@ -73,7 +73,7 @@ public static class StaffExtensions
         var builder = Host.CreateApplicationBuilder(rest);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddDatabase();
-        builder.Services.AddSchema("staff", typeof(StaffAccounts).Assembly, "FrontDesk.Bot.Staff.Migrations");
+        builder.AddAllSchemas();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(_ => new PasswordVerifier());
         builder.Services.AddSingleton<StaffAccounts>();

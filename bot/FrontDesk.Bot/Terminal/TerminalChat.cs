@@ -1,12 +1,8 @@
 using System.Text;
 using FrontDesk.Bot.Conversations;
-using FrontDesk.Bot.Flows;
-using FrontDesk.Bot.Flows.Guidance;
-using FrontDesk.Bot.Flows.Listings;
-using FrontDesk.Jobs.Listings;
-using FrontDesk.Knowledge.Listings;
-using FrontDesk.Bot.Handoff;
+using FrontDesk.Bot.Infrastructure;
 using FrontDesk.Jobs.Knowledge;
+using FrontDesk.Jobs.Listings;
 using FrontDesk.Knowledge.Database;
 using FrontDesk.Knowledge.Documents;
 
@@ -27,15 +23,10 @@ public static class TerminalChat
         // Only problems between the chat lines: this rule comes after appsettings.json's, so it wins.
         builder.Logging.AddFilter(null, LogLevel.Warning);
         builder.AddDatabase();
-        builder.AddKnowledge();
+        builder.AddAllSchemas();
+        builder.AddConversationEngine();
         builder.AddKnowledgeJobs(schedule: false);
-        builder.AddConversations();
-        builder.AddFlows();
-        builder.AddGuidance();
-        builder.AddListings();
         builder.AddListingJobs(schedule: false);
-        builder.AddListingSearch();
-        builder.AddHandoff();
         var screen = new TerminalScreen(Console.Out);
         builder.Services.AddSingleton<IChannelSender>(screen);
         using var host = builder.Build();
