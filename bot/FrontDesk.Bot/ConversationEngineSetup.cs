@@ -41,6 +41,9 @@ public static class ConversationEngineSetup
         T Use<T>() where T : ITurnMiddleware => ActivatorUtilities.CreateInstance<T>(services);
         ITurnMiddleware[] order =
         [
+            // Before the transcript and the handoff: an unsent message leaves the transcript (the console's too), and
+            // the unsend itself is neither recorded nor answered.
+            Use<UnsendMiddleware>(),
             // Records what every step below answers, the error apology included.
             Use<TranscriptMiddleware>(),
             Use<ErrorMiddleware>(),
@@ -49,7 +52,7 @@ public static class ConversationEngineSetup
             Use<RegistrationHandoffMiddleware>(),
             // Hands over to a coordinator, and keeps the bot silent while one has the conversation.
             Use<HandoffMiddleware>(),
-            // LINE: unsent messages leave the transcript, stickers and images answered, the loading animation while a turn takes long.
+            // LINE: stickers and images answered, the loading animation while a turn takes long.
             Use<LineTurnMiddleware>(),
             // A kiosk continuation code carries the kiosk conversation over to this one.
             Use<ContinuationCodeMiddleware>(),

@@ -1,17 +1,16 @@
 using FrontDesk.Bot.Conversations;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace FrontDesk.Bot.Line;
 
 /// <summary>
-/// LINE's part of a turn: removes unsent messages from the transcript, answers stickers, images and the like with
-/// what the bot can read, and shows the loading animation in 1:1 chats while a turn takes longer than a moment.
+/// LINE's part of a turn after the handoff (unsend comes earlier, see <see cref="UnsendMiddleware"/>): answers stickers,
+/// images and the like with what the bot can read, and shows the loading animation in 1:1 chats while a turn takes
+/// longer than a moment.
 /// </summary>
 public sealed partial class LineTurnMiddleware(
     LineMessagingClient client,
-    NpgsqlDataSource db,
     IOptions<LineOptions> options,
     TimeProvider time,
     ILogger<LineTurnMiddleware> logger) : ITurnMiddleware
@@ -24,12 +23,6 @@ public sealed partial class LineTurnMiddleware(
             return;
         }
         var inbound = turn.Inbound;
-        if (inbound.Kind == ActivityKind.Event && inbound.Name == LineChannel.Events.Unsend)
-        {
-            if (!string.IsNullOrEmpty(inbound.Value))
-                await TranscriptRemoval.RemoveChannelMessageAsync(db, turn.Address, inbound.Value, ct);
-            return;
-        }
         if (inbound.Kind == ActivityKind.Event && inbound.Name == LineChannel.Events.UnsupportedMessage)
         {
             turn.Say(Unsupported(inbound.Value), BotTexts.MenuButton(turn));

@@ -92,6 +92,38 @@ public sealed class LineConversationTests(TestDatabase db) : IClassFixture<TestD
     }
 
     [Fact]
+    public async Task During_a_handoff_an_unsent_message_leaves_the_console_view_and_the_unsend_gets_no_reply()
+    {
+        await using var bot = await LineBot.StartAsync(db.ConnectionString);
+        var user = LineEvents.NewUserId();
+        var key = "line:" + user;
+        await bot.SendAsync(bot.Events.Text(user, "相談員と話したい"));
+        Assert.Contains("相談員におつなぎします", (await bot.TextsToAsync(user, 1))[0]);
+
+        var message = bot.Events.Text(user, "電話番号は090-1111-2222です");
+        await bot.SendAsync(message);
+        var queries = bot.App.Services.GetRequiredService<FrontDesk.Bot.Coordinators.ConsoleQueries>();
+        await Eventually.TrueAsync(async () => (await queries.ConversationAsync(key, CancellationToken.None)).Lines.Any(l => l.Text.Contains("090-1111")),
+            "the coordinator should see the message first");
+        // Long enough waiting that the next message from the user would get the "still waiting" notice.
+        await db.ExecuteAsync("update conversation.conversations set state = jsonb_set(state, '{handoff,lastNoticeAt}', to_jsonb('2020-01-01T00:00:00Z'::text)) where key = @k", ("k", key));
+
+        await bot.SendAsync(bot.Events.Unsend(user, message["message"]!["id"]!.GetValue<string>()));
+        // A coordinator joining after the unsend is the sentinel: its greeting is the next thing the user receives.
+        var engine = bot.App.Services.GetRequiredService<ConversationEngine>();
+        await engine.HandleAsync(new ConversationAddress("line", user), Activity.Event(FrontDesk.Bot.Handoff.HandoffEvents.Claim) with { Value = "sato" }, CancellationToken.None);
+
+        var texts = await bot.TextsToAsync(user, 2);
+        Assert.Contains("相談員がつながりました", texts[1]);
+        Assert.Equal(2, bot.Line.DeliveredTo(user).Count);
+        var (state, lines) = await queries.ConversationAsync(key, CancellationToken.None);
+        Assert.Equal("sato", state?.Handoff?.Coordinator);
+        Assert.DoesNotContain(lines, l => l.Text.Contains("090-1111") || l.Text.Contains("unsend"));
+        Assert.Equal(0, await db.ScalarAsync<long>("select count(*) from conversation.transcript where conversation_key = @k and activity::text like '%090-1111%'", ("k", key)));
+        Assert.Empty(bot.Line.InvalidCalls);
+    }
+
+    [Fact]
     public async Task An_expired_reply_token_falls_back_to_push()
     {
         await using var bot = await LineBot.StartAsync(db.ConnectionString);
