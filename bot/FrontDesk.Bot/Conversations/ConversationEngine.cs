@@ -51,20 +51,64 @@ public sealed partial class ConversationEngine(
     }
 
     /// <summary>
-    /// The activities as <c>conversation.inbound</c> values (cleaned, timestamped; plain <c>activity</c> or, with keys,
-    /// <c>key_id</c> and <c>sealed</c>), for a channel that records them in the same statement as its own dedupe rows
-    /// (LINE) and then calls <see cref="TurnDispatcher.Schedule"/>.
+    /// The engine's statements for a channel that records activities in the same batch as rows of its own (LINE: the
+    /// dedupe rows of its webhook inbox), so both commit together in one round trip, then calls
+    /// <see cref="TurnDispatcher.Schedule"/>. The first takes the conversations' accept locks as <see cref="AcceptAsync"/>
+    /// does, in key order so two writes never wait on each other in a circle. The second runs the channel's
+    /// <paramref name="gate"/>, a data-modifying query with parameters $1…$n that returns the <c>id</c> of each row it
+    /// really wrote, and queues the activities whose GateId it returned, in list order. Read the ids with
+    /// <see cref="ReadGatedAsync"/>.
     /// </summary>
-    public (string?[] Json, string?[] KeyIds, byte[]?[] Sealed) ToInbound(IReadOnlyList<Activity> items)
+    public NpgsqlBatchCommand[] AcceptCommands(IReadOnlyList<GatedAccept> items, string gate, IReadOnlyList<NpgsqlParameter> gateParameters)
     {
         var now = time.GetUtcNow();
-        var rows = items.Select(a =>
+        var rows = items.Select(item =>
         {
-            var clean = InputSanitizer.Clean(a, options.Value.MaxInputLength);
+            var clean = InputSanitizer.Clean(item.Activity, options.Value.MaxInputLength);
             return Inbound(JsonSerializer.Serialize(clean.Timestamp == default ? clean with { Timestamp = now } : clean, Json));
         }).ToList();
-        return (rows.Select(r => r.Json).ToArray(), rows.Select(r => r.KeyId).ToArray(), rows.Select(r => r.Sealed).ToArray());
+        var keys = items.Select(i => i.Address.Key).ToArray();
+        var n = gateParameters.Count;
+        var queue = new NpgsqlBatchCommand($"""
+            with gate as ({gate}),
+            queued as (
+                insert into conversation.inbound (conversation_key, activity, key_id, sealed, received_at)
+                select q.key, q.activity, q.key_id, q.sealed, ${n + 6}
+                from unnest(${n + 1}::text[], ${n + 2}::text[], ${n + 3}::jsonb[], ${n + 4}::text[], ${n + 5}::bytea[])
+                    with ordinality as q(id, key, activity, key_id, sealed, n)
+                join gate on gate.id = q.id
+                order by q.n)
+            select id from gate
+            """);
+        foreach (var parameter in gateParameters)
+            queue.Parameters.Add(parameter);
+        queue.Parameters.Add(Array(items.Select(i => i.GateId).ToArray(), NpgsqlDbType.Text));
+        queue.Parameters.Add(Array(keys, NpgsqlDbType.Text));
+        queue.Parameters.Add(Array(rows.Select(r => r.Json).ToArray(), NpgsqlDbType.Jsonb));
+        queue.Parameters.Add(Array(rows.Select(r => r.KeyId).ToArray(), NpgsqlDbType.Text));
+        queue.Parameters.Add(Array(rows.Select(r => r.Sealed).ToArray(), NpgsqlDbType.Bytea));
+        queue.Parameters.Add(new() { Value = now });
+        return
+        [
+            new("select count(pg_advisory_xact_lock(hashtextextended(k, 1))) from (select distinct k from unnest($1::text[]) as k order by k) keys")
+            {
+                Parameters = { Array(keys, NpgsqlDbType.Text) },
+            },
+            queue,
+        ];
     }
+
+    /// <summary>The ids the gate returned, from a batch that begins with <see cref="AcceptCommands"/>.</summary>
+    public static async Task<HashSet<string>> ReadGatedAsync(NpgsqlDataReader reader, CancellationToken ct)
+    {
+        await reader.NextResultAsync(ct); // past the locks
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(ct))
+            ids.Add(reader.GetString(0));
+        return ids;
+    }
+
+    static NpgsqlParameter Array<T>(T[] values, NpgsqlDbType type) => new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | type };
 
     (string? Json, string? KeyId, byte[]? Sealed) Inbound(string json)
     {
@@ -280,3 +324,6 @@ public sealed partial class ConversationEngine(
     [LoggerMessage(Level = LogLevel.Error, Message = "Saving a turn on channel {Channel} failed; it stays pending for a retry")]
     partial void LogStorageFailed(Exception e, string channel);
 }
+
+/// <summary>An activity a channel records in its own batch; <see cref="GateId"/> matches it to a row the channel's gate wrote.</summary>
+public sealed record GatedAccept(string GateId, ConversationAddress Address, Activity Activity);

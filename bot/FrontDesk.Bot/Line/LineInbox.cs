@@ -7,9 +7,9 @@ using NpgsqlTypes;
 namespace FrontDesk.Bot.Line;
 
 /// <summary>
-/// Records webhook events durably before the webhook is acknowledged. One statement writes the dedupe row of each
-/// event (line.inbox, keyed by webhookEventId) and, only for the rows it really inserted, the engine's inbound
-/// activities; the follow state travels in the same round trip and implicit transaction. So an event is either fully
+/// Records webhook events durably before the webhook is acknowledged. One batch writes the dedupe row of each event
+/// (line.inbox, keyed by webhookEventId) and, through the engine's accept commands, the engine's activities for the
+/// rows it really inserted; the follow state travels in the same round trip and implicit transaction. So an event is either fully
 /// recorded once or not at all, and a duplicate never reaches the engine. The engine then processes the activities in
 /// the background, in order per conversation, and picks up what a stopped host left behind.
 /// Concurrent webhooks share a commit: while one write is in flight, the events of the requests arriving meanwhile
@@ -114,46 +114,26 @@ public sealed partial class LineInbox(
 
     async Task<(HashSet<string> Fresh, List<ConversationAddress> Recorded)> InsertAsync(IReadOnlyList<LineEvent> unique, CancellationToken ct)
     {
-        var now = time.GetUtcNow();
-        var fresh = new HashSet<string>(StringComparer.Ordinal);
         var candidates = unique.Where(e => e.Activity is not null && e.Address is not null).ToList();
-        var (activities, keyIds, sealedActivities) = engine.ToInbound(candidates.Select(e => e.Activity!).ToList());
         await using var batch = db.CreateBatch();
-        batch.BatchCommands.Add(new("""
-            with turns as (
-                -- As in ConversationEngine.AcceptAsync: a conversation's inbound ids are handed out and committed in
-                -- order. Locks are taken in key order, so two writes never wait on each other in a circle.
-                select count(pg_advisory_xact_lock(hashtextextended(k, 1))) from (select distinct k from unnest($9::text[]) as k order by k) keys),
-            fresh as (
-                insert into line.inbox (webhook_event_id, event_type, mode, is_redelivery, outcome, event_at, received_at)
-                select t.*, $7 from unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $5::text[], $6::timestamptz[]) as t, turns
-                on conflict (webhook_event_id) do nothing
-                returning webhook_event_id),
-            queued as (
-                insert into conversation.inbound (conversation_key, activity, key_id, sealed, received_at)
-                select q.key, q.activity, q.key_id, q.sealed, $7
-                from unnest($8::text[], $9::text[], $10::jsonb[], $11::text[], $12::bytea[]) with ordinality as q(id, key, activity, key_id, sealed, n)
-                join fresh on fresh.webhook_event_id = q.id
-                order by q.n)
-            select webhook_event_id from fresh
-            """)
-        {
-            Parameters =
-            {
+        // The dedupe rows are the gate: the engine queues the activity of an event only if its row was really inserted.
+        var accept = engine.AcceptCommands(candidates.Select(e => new GatedAccept(e.WebhookEventId, e.Address!, e.Activity!)).ToList(), """
+            insert into line.inbox (webhook_event_id, event_type, mode, is_redelivery, outcome, event_at, received_at)
+            select t.*, $7 from unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $5::text[], $6::timestamptz[]) as t
+            on conflict (webhook_event_id) do nothing
+            returning webhook_event_id as id
+            """,
+            [
                 Array(unique.Select(e => e.WebhookEventId), NpgsqlDbType.Text),
                 Array(unique.Select(e => e.Type), NpgsqlDbType.Text),
                 Array(unique.Select(e => e.Mode), NpgsqlDbType.Text),
                 Array(unique.Select(e => e.IsRedelivery), NpgsqlDbType.Boolean),
                 Array(unique.Select(e => e.Outcome), NpgsqlDbType.Text),
                 Array(unique.Select(e => e.At), NpgsqlDbType.TimestampTz),
-                new() { Value = now },
-                Array(candidates.Select(e => e.WebhookEventId), NpgsqlDbType.Text),
-                Array(candidates.Select(e => e.Address!.Key), NpgsqlDbType.Text),
-                Array(activities, NpgsqlDbType.Jsonb),
-                Array(keyIds, NpgsqlDbType.Text),
-                Array(sealedActivities, NpgsqlDbType.Bytea),
-            },
-        });
+                new() { Value = time.GetUtcNow() },
+            ]);
+        foreach (var command in accept)
+            batch.BatchCommands.Add(command);
         // The newest follow or unfollow per user wins, also against rows written by earlier requests.
         var following = unique.Where(e => e.Following is not null && e.Address is not null)
             .GroupBy(e => e.Address!.Id).Select(g => g.MaxBy(e => e.At)!).ToList();
@@ -173,9 +153,9 @@ public sealed partial class LineInbox(
                 },
             });
         // Without an explicit transaction the batch runs as one implicit transaction: committed once it is read.
+        HashSet<string> fresh;
         await using (var reader = await batch.ExecuteReaderAsync(ct))
-            while (await reader.ReadAsync(ct))
-                fresh.Add(reader.GetString(0));
+            fresh = await ConversationEngine.ReadGatedAsync(reader, ct);
 
         return (fresh, candidates.Where(e => fresh.Contains(e.WebhookEventId)).Select(e => e.Address!).Distinct().ToList());
     }
