@@ -54,7 +54,7 @@ public static class ConversationEngineSetup
             Use<HandoffMiddleware>(),
             // LINE: stickers and images answered, the loading animation while a turn takes long.
             Use<LineTurnMiddleware>(),
-            // A kiosk continuation code carries the kiosk conversation over to this one.
+            // A kiosk continuation code carries the kiosk conversation over; after the input guard, so only in a clean message.
             Use<ContinuationCodeMiddleware>(),
         ];
         // Test doubles registered as ITurnMiddleware run last, just before the router (a module's own registration of a

@@ -52,7 +52,7 @@ public sealed partial class ConversationEngine(
 
     /// <summary>
     /// The engine's statements for a channel that records activities in the same batch as rows of its own (LINE: the
-    /// dedupe rows of its webhook inbox), so both commit together in one round trip, then calls
+    /// dedupe rows of its webhook inbox), so both commit together in one round trip; the channel then calls
     /// <see cref="TurnDispatcher.Schedule"/>. The first takes the conversations' accept locks as <see cref="AcceptAsync"/>
     /// does, in key order so two writes never wait on each other in a circle. The second runs the channel's
     /// <paramref name="gate"/>, a data-modifying query with parameters $1…$n that returns the <c>id</c> of each row it
