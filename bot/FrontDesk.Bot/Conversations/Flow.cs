@@ -46,7 +46,9 @@ public static class Phrases
     {
         if (string.IsNullOrWhiteSpace(text))
             return "";
-        var s = text.Normalize(System.Text.NormalizationForm.FormKC).Trim().ToLowerInvariant();
+        // Turns arrive cleaned (InputSanitizer); other callers may pass lone surrogates, which NFKC refuses.
+        var s = (text.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF') ? InputSanitizer.CleanText(text, text.Length) : text)
+            .Normalize(System.Text.NormalizationForm.FormKC).Trim().ToLowerInvariant();
         return s.TrimEnd('。', '.', '!', '！', '?', '？', '、', ',', ' ', '　');
     }
 

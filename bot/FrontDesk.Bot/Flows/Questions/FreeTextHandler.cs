@@ -11,7 +11,7 @@ namespace FrontDesk.Bot.Flows.Questions;
 /// sources named; below the calibrated confidence, an honest 「分かりません」 and the offer of a coordinator.
 /// An elliptical follow-up (「それっていくら？」) is read with the previous question's topic.
 /// </summary>
-public sealed class FreeTextHandler(QuestionAnswering answering, KnowledgeIndex index, IEnumerable<TextIntent> intents, IEnumerable<AnswerFollowUp> followUps)
+public sealed class FreeTextHandler(QuestionAnswering answering, KnowledgeIndex index, IntentCatalog catalog, IEnumerable<TextIntent> intents, IEnumerable<AnswerFollowUp> followUps)
 {
     readonly IReadOnlyList<TextIntent> intents = intents.OrderBy(i => i.Order).ToList();
     readonly IReadOnlyList<AnswerFollowUp> followUps = followUps.ToList();
@@ -25,7 +25,8 @@ public sealed class FreeTextHandler(QuestionAnswering answering, KnowledgeIndex 
         foreach (var intent in intents)
             if (await intent.TryHandleAsync(turn, question, ct))
                 return;
-        Answer(turn, question);
+        // 「こんにちは。移住支援金は…」: the greeting is not part of the question.
+        Answer(turn, catalog.Current.WithoutSmallTalk(question));
     }
 
     void Answer(TurnContext turn, string question)
