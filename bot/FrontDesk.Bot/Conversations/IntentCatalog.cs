@@ -34,7 +34,9 @@ public sealed partial class IntentCatalog
         this.time = time;
         this.logger = logger;
         poll = options.Value.PollInterval;
-        path = options.Value.Path is { Length: > 0 } configured ? System.IO.Path.GetFullPath(configured, environment.ContentRootPath) : FindDefault(environment.ContentRootPath);
+        path = options.Value.Path is { Length: > 0 } configured ? System.IO.Path.GetFullPath(configured, environment.ContentRootPath) : null;
+        if (path is null || !File.Exists(path))
+            path = FindDefault(environment.ContentRootPath) ?? path;
         if (path is null || !File.Exists(path))
         {
             LogMissing(path ?? "knowledge/content/intents.txt");
