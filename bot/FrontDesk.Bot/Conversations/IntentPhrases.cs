@@ -6,6 +6,8 @@ namespace FrontDesk.Bot.Conversations;
 public enum Intent
 {
     Person,
+    /// <summary>Stop what is in progress (「やめる」「検索をやめる」).</summary>
+    Cancel,
     Hours,
     Address,
     Access,

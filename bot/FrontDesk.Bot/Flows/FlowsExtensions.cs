@@ -20,7 +20,8 @@ public static class FlowsExtensions
         services.AddOptions<IntentOptions>().BindConfiguration(IntentOptions.SectionName);
         services.AddOptions<OfficeProfile>().BindConfiguration(OfficeProfile.SectionName);
         services.AddSingleton<IntentCatalog>();
-        services.AddSingleton<TextIntent, SmallTalk.SmallTalkIntent>();
+        services.AddSingleton<SmallTalk.SmallTalkIntent>();
+        services.AddSingleton<TextIntent>(sp => sp.GetRequiredService<SmallTalk.SmallTalkIntent>());
         services.AddSingleton<Interruption, MenuInterruption>();
         services.AddSingleton<Interruption, HelpInterruption>();
         services.AddSingleton<Interruption, LanguageInterruption>();

@@ -1,4 +1,5 @@
 using FrontDesk.Bot.Conversations;
+using FrontDesk.Bot.Flows.Listings;
 using FrontDesk.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -114,6 +115,31 @@ public sealed class SmallTalkTests(TestDatabase db) : IClassFixture<TestDatabase
     {
         var reply = await AskAsync(NewUser(), message);
         Assert.Contains(message.StartsWith("Can") ? "passing you to a coordinator" : "相談員におつなぎします", reply.Text);
+    }
+
+    [Fact]
+    public async Task Inside_a_house_search_questions_office_facts_and_stopping_are_understood_and_the_search_offers_to_go_on()
+    {
+        var user = NewUser();
+        await host.PressAsync(user, Commands.StartFlow, ListingSearchFlow.FlowName);
+
+        var where = await AskAsync(user, "窓口の場所はどこですか");
+        Assert.Contains("東京都千代田区丸の内9-9-9", host.Sender.TextsTo(user)[^2]);
+        Assert.Contains("物件検索を続けられます", where.Text);
+
+        await AskAsync(user, "東京の事務所は何時まで開いてますか？");
+        Assert.Contains("平日 9:00〜17:00", host.Sender.TextsTo(user)[^2]);
+
+        await AskAsync(user, "子育て加算はありますか？");
+        var answer = host.Sender.RepliesTo(user)[^2];
+        Assert.Contains(answer.Cards, c => c.Title == "出典");
+        Assert.Contains("物件検索を続けられます", host.Sender.TextsTo(user)[^1]);
+
+        await AskAsync(user, "How much is the relocation support grant?");
+        Assert.DoesNotContain(host.Sender.TextsTo(user).TakeLast(2), t => t.Contains("could not read that as search conditions"));
+
+        var stopped = await AskAsync(user, "検索をやめる");
+        Assert.Contains("「空き家バンクの物件検索」を中止しました", stopped.Text);
     }
 
     async Task<int> ConsecutiveDeclinesAsync(string user)

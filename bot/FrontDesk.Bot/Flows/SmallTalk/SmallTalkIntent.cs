@@ -18,7 +18,7 @@ public sealed class SmallTalkIntent(IntentCatalog catalog, MainMenu menu, Office
     public override Task<bool> TryHandleAsync(TurnContext turn, string text, CancellationToken ct)
     {
         var intent = catalog.Match(text);
-        if (intent is null or Intent.Person)
+        if (intent is null or Intent.Person or Intent.Cancel)
             return Task.FromResult(false);
         var office = profile.Value;
         var name = office.DisplayName;
