@@ -37,6 +37,7 @@ ENV ASPNETCORE_URLS=http://0.0.0.0:8080 \
     Knowledge__Sources__0__Name=articles \
     Knowledge__Sources__0__Folder=/app/content/articles \
     Knowledge__SynonymsPath=/app/content/synonyms.txt \
+    Intents__Path=/app/content/intents.txt \
     Rules__Folder=/app/content/rules \
     Listings__PhotosFolder=/app/content/listings/photos
 EXPOSE 8080

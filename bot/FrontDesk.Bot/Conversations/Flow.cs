@@ -19,6 +19,12 @@ public abstract class Flow
     /// <summary>Called when the user cancels this flow (「やめる」), right after its frame was removed; e.g. to discard a draft.</summary>
     public virtual Task CancelledAsync(TurnContext turn, FlowFrame frame, CancellationToken ct) => Task.CompletedTask;
 
+    /// <summary>
+    /// Whether a message with this intent (small talk, an office fact) is answered outside the flow, which then offers to
+    /// go on. Forms keep it off: 「電話番号」 is a field to change there, not a question.
+    /// </summary>
+    public virtual bool GivesWayTo(Intent intent) => false;
+
     protected static void End(TurnContext turn, FlowFrame frame) => turn.State.Flows.Remove(frame);
 }
 
@@ -46,7 +52,9 @@ public static class Phrases
     {
         if (string.IsNullOrWhiteSpace(text))
             return "";
-        var s = text.Normalize(System.Text.NormalizationForm.FormKC).Trim().ToLowerInvariant();
+        // Turns arrive cleaned (InputSanitizer); other callers may pass lone surrogates, which NFKC refuses.
+        var s = (text.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF') ? InputSanitizer.CleanText(text, text.Length) : text)
+            .Normalize(System.Text.NormalizationForm.FormKC).Trim().ToLowerInvariant();
         return s.TrimEnd('。', '.', '!', '！', '?', '？', '、', ',', ' ', '　');
     }
 

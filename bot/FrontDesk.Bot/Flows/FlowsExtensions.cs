@@ -16,6 +16,11 @@ public static class FlowsExtensions
         services.AddSingleton<MainMenu>();
         services.AddSingleton<Greeting>();
         services.AddSingleton<FreeTextHandler>();
+        services.AddOptions<IntentOptions>().BindConfiguration(IntentOptions.SectionName);
+        services.AddOptions<OfficeProfile>().BindConfiguration(OfficeProfile.SectionName);
+        services.AddSingleton<IntentCatalog>();
+        services.AddSingleton<SmallTalk.SmallTalkIntent>();
+        services.AddSingleton<TextIntent>(sp => sp.GetRequiredService<SmallTalk.SmallTalkIntent>());
         services.AddSingleton<Interruption, MenuInterruption>();
         services.AddSingleton<Interruption, HelpInterruption>();
         services.AddSingleton<Interruption, LanguageInterruption>();

@@ -5,9 +5,9 @@ using FrontDesk.Bot.Flows.Questions;
 namespace FrontDesk.Bot.Flows;
 
 /// <summary>Decides who handles a turn: cancel, an interruption, a flow start, the active flow, or the fallback for free questions.</summary>
-public sealed class TurnRouter(FlowCatalog flows, IEnumerable<Interruption> interruptions, FreeTextHandler freeText, Greeting greeting, MainMenu menu)
+public sealed class TurnRouter(FlowCatalog flows, IEnumerable<Interruption> interruptions, FreeTextHandler freeText, Greeting greeting, MainMenu menu,
+    IntentCatalog intents, SmallTalk.SmallTalkIntent smallTalk)
 {
-    static readonly string[] CancelTriggers = ["やめる", "やめます", "キャンセル", "中止", "cancel", "stop", "quit"];
     readonly IReadOnlyList<Interruption> interruptions = interruptions.ToList();
 
     public async Task RouteAsync(TurnContext turn, CancellationToken ct)
@@ -23,7 +23,8 @@ public sealed class TurnRouter(FlowCatalog flows, IEnumerable<Interruption> inte
         var command = inbound.Kind == ActivityKind.Command ? inbound.Name : null;
         var typed = command is null ? Phrases.Normalize(inbound.Text) : "";
 
-        if (command == Commands.Cancel || Phrases.Matches(typed, CancelTriggers))
+        var intent = command is null ? intents.Match(inbound.Text) : null;
+        if (command == Commands.Cancel || intent == Intent.Cancel)
         {
             await CancelAsync(turn, ct);
             return;
@@ -47,6 +48,13 @@ public sealed class TurnRouter(FlowCatalog flows, IEnumerable<Interruption> inte
         {
             if (flows.Find(frame.Flow) is { } flow)
             {
+                // 「何時まで開いてますか？」「ありがとう」 in the middle of a search are not its answers: they get their
+                // own reply and the flow offers to go on.
+                if (intent is not null && flow.GivesWayTo(intent.Value) && await smallTalk.TryHandleAsync(turn, inbound.Text ?? "", ct))
+                {
+                    await flow.ResumeAsync(turn, frame, ct);
+                    return;
+                }
                 await flow.ContinueAsync(turn, frame, ct);
                 await ResumeIfExposedAsync(turn, frame, ct);
                 return;

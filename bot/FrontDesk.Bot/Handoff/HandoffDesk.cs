@@ -1,4 +1,3 @@
-using System.Globalization;
 using FrontDesk.Bot.Conversations;
 using FrontDesk.Bot.Registration;
 using Microsoft.Extensions.Logging;
@@ -7,14 +6,14 @@ using Microsoft.Extensions.Options;
 namespace FrontDesk.Bot.Handoff;
 
 /// <summary>Starts a handoff. The middleware calls it for requests and rules; a flow calls it to hand over with context attached.</summary>
-public sealed partial class HandoffDesk(OfficeHours hours, FieldCipher cipher, IOptions<HandoffOptions> options, IOptions<OfficeHoursOptions> office, ILogger<HandoffDesk> logger)
+public sealed partial class HandoffDesk(OfficeHours hours, FieldCipher cipher, IOptions<HandoffOptions> options, ILogger<HandoffDesk> logger)
 {
     /// <summary>Puts the conversation in the coordinators' queue and tells the user what happens next.</summary>
     public void Request(TurnContext turn, string reason, HandoffAttachment? attachment = null, bool afterAnswer = false)
     {
         turn.State.Handoff = new HandoffState
         {
-            Status = HandoffStatus.Waiting, Reason = reason, RequestedAt = turn.Now, LastNoticeAt = turn.Now,
+            Status = HandoffStatus.Waiting, Reason = reason, RequestedAt = turn.Now,
             Attachments = attachment is null ? [] : [attachment],
         };
         LogRequested(turn.Address.Channel, reason);
@@ -29,21 +28,8 @@ public sealed partial class HandoffDesk(OfficeHours hours, FieldCipher cipher, I
                 _ => new LocalText("このご相談は、相談員が直接お受けします。", "A coordinator will take this question personally."),
             };
 
-        LocalText when;
         var open = hours.IsOpen(turn.Now);
-        if (open)
-        {
-            var minutes = options.Value.ExpectedWaitMinutes;
-            when = new LocalText($"ただいまの待ち時間の目安は{minutes}分ほどです。このままお待ちください。", $"The expected wait is about {minutes} minutes. Please stay here.");
-        }
-        else
-        {
-            var next = hours.NextOpening(turn.Now);
-            var ja = next.ToString("M月d日（ddd）H:mm", CultureInfo.GetCultureInfo("ja-JP"));
-            var en = next.ToString("ddd d MMM, H:mm", CultureInfo.InvariantCulture);
-            when = new LocalText($"ただいま受付時間外です（受付: {Hours("ja")}）。{ja}以降に相談員が確認し、こちらでお返事します。",
-                $"We are closed now (hours: {Hours("en")}). A coordinator will read this and reply here from {en}.");
-        }
+        var when = ExpectedReply(turn.Now);
         // A callback is offered only where its contact can be stored sealed.
         var offerCallback = !open && cipher.Enabled;
         var callback = !offerCallback ? new LocalText("", "") : new LocalText("\nお電話やメールでの折り返しをご希望でしたら「折り返しを依頼する」を押してください。",
@@ -52,11 +38,20 @@ public sealed partial class HandoffDesk(OfficeHours hours, FieldCipher cipher, I
             offerCallback ? [CallbackRequests.OfferButton(turn), HandoffMiddleware.BackToBotButton(turn)] : [HandoffMiddleware.BackToBotButton(turn)]);
     }
 
-    string Hours(string language)
+    /// <summary>A callback is offered only where its contact can be stored sealed.</summary>
+    public bool CanTakeCallbacks => cipher.Enabled;
+
+    /// <summary>When a person will answer: the expected wait in office hours, the next opening out of them.</summary>
+    public LocalText ExpectedReply(DateTimeOffset now)
     {
-        var o = office.Value;
-        var days = language == "en" ? "weekdays" : "平日";
-        return $"{days} {o.Opens:H\\:mm}〜{o.Closes:H\\:mm}";
+        if (hours.IsOpen(now))
+        {
+            var minutes = options.Value.ExpectedWaitMinutes;
+            return new LocalText($"ただいまの待ち時間の目安は{minutes}分ほどです。このままお待ちください。", $"The expected wait is about {minutes} minutes. Please stay here.");
+        }
+        var (hoursText, next) = (hours.Describe(), hours.DescribeNextOpening(now));
+        return new LocalText($"ただいま受付時間外です（受付: {hoursText.Ja}）。{next.Ja}以降に相談員が確認し、こちらでお返事します。",
+            $"We are closed now (hours: {hoursText.En}). A coordinator will read this and reply here from {next.En}.");
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Handoff requested on channel {Channel}: {Reason}")]

@@ -34,11 +34,12 @@ public sealed partial class HandoffMiddleware(HandoffRules rules, HandoffDesk de
             if (handoff.Status == HandoffStatus.Waiting && (handoff.Callback is not null || !hours.IsOpen(turn.Now))
                 && await callbacks.HandleAsync(turn, handoff, ct))
                 return;
-            // The coordinator reads it in the console; the bot does not answer over a person.
+            // The coordinator reads it in the console; the bot does not answer over a person, but it never goes
+            // silent: the first message after the handoff and then one per WaitingNoticeMinutes get an answer.
             if (handoff.Status == HandoffStatus.Waiting && (handoff.LastNoticeAt is null || turn.Now - handoff.LastNoticeAt >= TimeSpan.FromMinutes(options.Value.WaitingNoticeMinutes)))
             {
                 handoff.LastNoticeAt = turn.Now;
-                turn.Say("メッセージは相談員に届いています。もう少しお待ちください。", "Your message has reached our coordinators. Please wait a little longer.", BackToBotButton(turn));
+                AcknowledgeWaiting(turn);
             }
             return;
         }
@@ -57,7 +58,28 @@ public sealed partial class HandoffMiddleware(HandoffRules rules, HandoffDesk de
         await next(turn, ct);
 
         if (turn.State.Handoff is null && rules.DeclinedTooOften(turn.State))
-            desk.Request(turn, "declined", afterAnswer: true);
+        {
+            if (hours.IsOpen(turn.Now))
+            {
+                desk.Request(turn, "declined", afterAnswer: true);
+                return;
+            }
+            // Out of hours nobody could take it now: the bot keeps answering and says how to reach a person.
+            turn.State.ConsecutiveDeclines = 0;
+            var opening = hours.DescribeNextOpening(turn.Now);
+            turn.Say(new LocalText(
+                    $"ただいま受付時間外のため、相談員からのお返事は{opening.Ja}以降になります。「相談員と話す」からご用件を残していただけます。ほかのご質問には、引き続きボットがお答えします。",
+                    $"We are closed now, so a coordinator can reply from {opening.En}. Use \"Talk to a coordinator\" to leave your question for them; I keep answering other questions."),
+                CardAction.Command(turn.T("相談員と話す", "Talk to a coordinator"), Commands.Contact), BotTexts.MenuButton(turn));
+        }
+    }
+
+    void AcknowledgeWaiting(TurnContext turn)
+    {
+        var when = desk.ExpectedReply(turn.Now);
+        var offerCallback = !hours.IsOpen(turn.Now) && desk.CanTakeCallbacks;
+        turn.Say(new LocalText($"メッセージは相談員に届いています。{when.Ja}", $"Your message has reached our coordinators. {when.En}"),
+            offerCallback ? [CallbackRequests.OfferButton(turn), BackToBotButton(turn)] : [BackToBotButton(turn)]);
     }
 
     void OnConsoleEvent(TurnContext turn)

@@ -5,16 +5,13 @@ using Microsoft.Extensions.Options;
 namespace FrontDesk.Bot.Handoff;
 
 /// <summary>When the bot should step aside: an explicit request, a topic for a person, or signs of frustration.</summary>
-public sealed class HandoffRules(IOptions<HandoffOptions> options)
+public sealed class HandoffRules(IOptions<HandoffOptions> options, IntentCatalog intents)
 {
-    static readonly string[] RequestPhrases =
-        ["相談員と話したい", "相談員と話す", "相談員", "人と話したい", "人間と話したい", "スタッフ", "スタッフを呼ぶ", "担当者", "オペレーター",
-         "talk to a person", "talk to a human", "coordinator", "staff", "human"];
-
     static readonly string[] BackToBotPhrases = ["ボットに戻る", "ボットに戻して", "bot", "back to bot", "back to the bot"];
 
+    /// <summary>The contact button, or a person asked for in the user's own words (the [person] phrases of intents.txt).</summary>
     public bool IsRequest(Activity inbound) =>
-        inbound.Kind == ActivityKind.Command ? inbound.Name == Commands.Contact : Phrases.Matches(Phrases.Normalize(inbound.Text), RequestPhrases);
+        inbound.Kind == ActivityKind.Command ? inbound.Name == Commands.Contact : intents.Match(inbound.Text) == Intent.Person;
 
     public bool IsBackToBot(Activity inbound) =>
         inbound.Kind == ActivityKind.Command ? inbound.Name == Commands.BackToBot : Phrases.Matches(Phrases.Normalize(inbound.Text), BackToBotPhrases);

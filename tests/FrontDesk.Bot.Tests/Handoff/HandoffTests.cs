@@ -49,9 +49,11 @@ public sealed class HandoffTests(TestDatabase db) : IClassFixture<TestDatabase>,
         Assert.Equal(HandoffStatus.Waiting, handoff?.Status);
         Assert.Equal("requested", handoff?.Reason);
 
-        // While waiting, questions go to the coordinator, not to the bot.
+        // While waiting, questions go to the coordinator, not to the bot; the user is told they arrived.
         await host.SayAsync("h1", "移住支援金は世帯でいくらもらえますか？");
-        Assert.Single(Texts("h1"));
+        Assert.Equal(2, Texts("h1").Count);
+        Assert.Contains("メッセージは相談員に届いています", Texts("h1")[^1]);
+        Assert.DoesNotContain("100万円", Texts("h1")[^1]);
         Assert.Equal(1, await db.ScalarAsync<long>(
             "select count(*) from conversation.transcript where conversation_key = 'test:h1' and direction = 'i' and activity->>'text' like '移住支援金%'"));
     }
@@ -164,6 +166,61 @@ public sealed class HandoffTests(TestDatabase db) : IClassFixture<TestDatabase>,
         var text = weekend.Sender.TextsTo("h8")[^1];
         Assert.Contains("受付時間外", text);
         Assert.Contains("11月30日（月）9:00", text);
+    }
+
+    [Fact]
+    public async Task A_waiting_user_is_acknowledged_after_the_handoff_and_then_at_most_once_in_ten_minutes()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 1, 0, 0, TimeSpan.Zero)); // Tuesday 10:00 in Tokyo
+        await using var office = await BotHost.StartAsync(db.ConnectionString, services: s => s.AddSingleton<TimeProvider>(clock));
+        await office.SayAsync("h11", "相談員と話したい");
+        await office.SayAsync("h11", "いつ頃連絡もらえますか？");
+        var texts = office.Sender.TextsTo("h11");
+        Assert.Equal(2, texts.Count);
+        Assert.Contains("メッセージは相談員に届いています", texts[1]);
+        Assert.Contains("待ち時間の目安は5分", texts[1]);
+        Assert.Contains(office.Sender.RepliesTo("h11")[1].SuggestedActions, a => a.Value == Commands.BackToBot);
+
+        clock.Advance(TimeSpan.FromMinutes(3));
+        await office.SayAsync("h11", "まだですか");
+        Assert.Equal(2, office.Sender.TextsTo("h11").Count);
+
+        clock.Advance(TimeSpan.FromMinutes(8));
+        await office.SayAsync("h11", "よろしくお願いします");
+        Assert.Equal(3, office.Sender.TextsTo("h11").Count);
+        Assert.Contains("メッセージは相談員に届いています", office.Sender.TextsTo("h11")[^1]);
+    }
+
+    [Fact]
+    public async Task Out_of_hours_a_waiting_user_who_asks_when_is_told_the_next_opening()
+    {
+        var saturdayMorning = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 10, 0, 0, TimeSpan.FromHours(9)).ToUniversalTime());
+        await using var weekend = await BotHost.StartAsync(db.ConnectionString, services: s => s.AddSingleton<TimeProvider>(saturdayMorning));
+        await weekend.SayAsync("h12", "相談員と話したい");
+        await weekend.SayAsync("h12", "いつ頃連絡もらえますか？");
+        var text = weekend.Sender.TextsTo("h12")[^1];
+        Assert.Contains("メッセージは相談員に届いています", text);
+        Assert.Contains("11月30日（月）9:00以降", text);
+        Assert.Equal(2, weekend.Sender.TextsTo("h12").Count);
+    }
+
+    [Fact]
+    public async Task Out_of_hours_two_declines_do_not_hand_over_and_the_bot_keeps_answering()
+    {
+        var saturdayMorning = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 10, 0, 0, TimeSpan.FromHours(9)).ToUniversalTime());
+        await using var weekend = await BotHost.StartAsync(db.ConnectionString, services: s => s.AddSingleton<TimeProvider>(saturdayMorning));
+        await KnowledgeContent.LoadAsync(weekend.Services, KnowledgeContent.ArticlesFolder);
+        await weekend.SayAsync("h13", "明日の東京の天気を教えて");
+        await weekend.SayAsync("h13", "おいしいカレーの作り方は？");
+        var texts = weekend.Sender.TextsTo("h13");
+        Assert.Contains("分かりません", texts[^2]);
+        Assert.Contains("ただいま受付時間外のため、相談員からのお返事は11月30日（月）9:00以降になります", texts[^1]);
+        Assert.Contains(weekend.Sender.RepliesTo("h13")[^1].SuggestedActions, a => a.Value == Commands.Contact);
+        var json = await db.ScalarAsync<string>("select state::text from conversation.conversations where key = @k", ("k", User("h13").Key));
+        Assert.Null(JsonSerializer.Deserialize<ConversationState>(json!, ConversationEngine.Json)!.Handoff);
+
+        await weekend.SayAsync("h13", "移住支援金は世帯でいくらもらえますか？");
+        Assert.Contains("100万円", weekend.Sender.TextsTo("h13")[^1]);
     }
 
     [Fact]

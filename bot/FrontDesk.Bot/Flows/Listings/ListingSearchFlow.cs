@@ -11,7 +11,7 @@ namespace FrontDesk.Bot.Flows.Listings;
 /// (「条件: 長野県・賃貸・月5万円以下」), asks back when the place or budget is unclear, shows a carousel of listings and takes
 /// refinements (「もっと安く」「賃貸だけ」「松本市で」), paging (「もっと見る」) and a reset. The filter lives in the flow frame.
 /// </summary>
-public sealed class ListingSearchFlow(FilterParser parser, ListingSearch search, IOptions<ListingsOptions> options, IServiceProvider services) : Flow
+public sealed partial class ListingSearchFlow(FilterParser parser, ListingSearch search, IOptions<ListingsOptions> options, IServiceProvider services) : Flow
 {
     public const string FlowName = "listings";
     public const int PageSize = 10;
@@ -31,6 +31,9 @@ public sealed class ListingSearchFlow(FilterParser parser, ListingSearch search,
 
     public override string Name => FlowName;
     public override LocalText Title { get; } = new("空き家バンクの物件検索", "Vacant-house search");
+
+    /// <summary>Small talk and the office's facts are not search conditions.</summary>
+    public override bool GivesWayTo(Intent intent) => true;
 
     public override Task StartAsync(TurnContext turn, FlowFrame frame, CancellationToken ct)
     {
@@ -90,12 +93,23 @@ public sealed class ListingSearchFlow(FilterParser parser, ListingSearch search,
         }
 
         var request = parser.Parse(text);
-        if (!request.IsSearch && request.LooksLikeQuestion)
+        // A question in the middle of a search (「空き家バンクとは？」「子育て加算はありますか？」) is answered from the
+        // knowledge base and the search stays open; one the sources cannot answer is read as conditions when it has any.
+        var asks = !request.IsSearch && request.LooksLikeQuestion;
+        if (asks || AsksAQuestion(text) && !NamesHardConditions(request.Filter))
         {
-            // A question in the middle of a search (「空き家バンクとは？」) goes to the knowledge base; the search ends.
-            End(turn, frame);
-            await services.GetRequiredService<FreeTextHandler>().HandleAsync(turn, ct);
-            return;
+            var freeText = services.GetRequiredService<FreeTextHandler>();
+            var answered = freeText.TryAnswer(turn, text);
+            if (!answered && asks)
+            {
+                await freeText.HandleAsync(turn, ct);
+                answered = true;
+            }
+            if (answered)
+            {
+                await ResumeAsync(turn, frame, ct);
+                return;
+            }
         }
         if (request.Filter.IsEmpty && request.Problems.Count == 0)
         {
@@ -109,6 +123,21 @@ public sealed class ListingSearchFlow(FilterParser parser, ListingSearch search,
         frame.Attempts = 0;
         await ApplyAsync(turn, frame, request, ct);
     }
+
+    // 「〜ありますか？」「〜できますか」 "How much …?": a question, not a list of conditions.
+    static bool AsksAQuestion(string text)
+    {
+        var t = text.Trim();
+        return t.EndsWith('?') || t.EndsWith('？') || QuestionEnding().IsMatch(t);
+    }
+
+    // A place, a deal, a budget, a layout or an age make it a search even when it is worded as a question.
+    static bool NamesHardConditions(ListingFilter f) =>
+        f.Prefecture is not null || f.Municipality is not null || f.Deal is not null || f.MaxPrice is not null || f.MaxRent is not null
+        || f.MinRooms is not null || f.MaxAgeYears is not null;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(ですか|ますか|でしょうか|のか|かな|の)[。.!！]*$|^(what|how|who|where|when|why|is|are|can|do|does)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex QuestionEnding();
 
     public override Task ResumeAsync(TurnContext turn, FlowFrame frame, CancellationToken ct)
     {

@@ -11,7 +11,7 @@ namespace FrontDesk.Bot.Flows.Questions;
 /// sources named; below the calibrated confidence, an honest 「分かりません」 and the offer of a coordinator.
 /// An elliptical follow-up (「それっていくら？」) is read with the previous question's topic.
 /// </summary>
-public sealed class FreeTextHandler(QuestionAnswering answering, KnowledgeIndex index, IEnumerable<TextIntent> intents, IEnumerable<AnswerFollowUp> followUps)
+public sealed class FreeTextHandler(QuestionAnswering answering, KnowledgeIndex index, IntentCatalog catalog, IEnumerable<TextIntent> intents, IEnumerable<AnswerFollowUp> followUps)
 {
     readonly IReadOnlyList<TextIntent> intents = intents.OrderBy(i => i.Order).ToList();
     readonly IReadOnlyList<AnswerFollowUp> followUps = followUps.ToList();
@@ -25,13 +25,19 @@ public sealed class FreeTextHandler(QuestionAnswering answering, KnowledgeIndex 
         foreach (var intent in intents)
             if (await intent.TryHandleAsync(turn, question, ct))
                 return;
-        Answer(turn, question);
+        // 「こんにちは。移住支援金は…」: the greeting is not part of the question.
+        Answer(turn, catalog.Current.WithoutSmallTalk(question));
     }
 
-    void Answer(TurnContext turn, string question)
+    /// <summary>Answers the question when the sources can; otherwise says nothing and returns false (a flow then reads it as its input).</summary>
+    public bool TryAnswer(TurnContext turn, string question) => Answer(turn, catalog.Current.WithoutSmallTalk(question), declineAloud: false);
+
+    bool Answer(TurnContext turn, string question, bool declineAloud = true)
     {
         var reading = Read(turn, question);
         var answer = answering.Ask(reading.SearchText);
+        if (answer.Declined && !declineAloud)
+            return false;
         var text = reading.SearchText.Length <= MaxRememberedChars ? reading.SearchText
             : reading.SearchText[..(char.IsHighSurrogate(reading.SearchText[MaxRememberedChars - 1]) ? MaxRememberedChars - 1 : MaxRememberedChars)];
         turn.State.LastQuestion = new LastQuestion(text, answer.Citations.FirstOrDefault()?.DocumentId ?? reading.PreviousDocument,
@@ -47,7 +53,7 @@ public sealed class FreeTextHandler(QuestionAnswering answering, KnowledgeIndex 
                 "Sorry, I don't know. I could not find reliable information on that in our materials.\n" +
                 "Please try asking in other words, or talk to one of our dual-residence coordinators.",
                 [.. more, contact, BotTexts.MenuButton(turn)]);
-            return;
+            return true;
         }
 
         turn.State.ConsecutiveDeclines = 0;
@@ -77,6 +83,7 @@ public sealed class FreeTextHandler(QuestionAnswering answering, KnowledgeIndex 
             ],
             SuggestedActions = [.. more, contact, BotTexts.MenuButton(turn)],
         });
+        return true;
     }
 
     FollowUpReading Read(TurnContext turn, string question)

@@ -192,10 +192,12 @@ public sealed class ListingSearchFlowTests(TestDatabase db) : IClassFixture<Test
         Assert.Null((await StateAsync(user)).ActiveFlow);
         Assert.DoesNotContain("条件:", Last(user).Text ?? "");
 
-        // A question in the middle of a search ends the search and is answered.
+        // A question in the middle of a search is answered (here: declined, no articles are loaded) and the search
+        // offers to go on with its conditions.
         await host.SayAsync(user, "長野で月5万円以下の賃貸");
         await host.SayAsync(user, "空き家バンクの仕組みを教えて");
-        Assert.Null((await StateAsync(user)).ActiveFlow);
+        Assert.Equal(ListingSearchFlow.FlowName, (await StateAsync(user)).ActiveFlow?.Flow);
+        Assert.Contains(host.Sender.TextsTo(user), t => t.Contains("物件検索を続けられます（条件: 長野県・賃貸・月5万円以下）"));
     }
 
     [Fact]
