@@ -16,8 +16,11 @@ public abstract class Flow
     /// <summary>Shows the user where they were, after an interruption or when an inner flow ended.</summary>
     public abstract Task ResumeAsync(TurnContext turn, FlowFrame frame, CancellationToken ct);
 
-    /// <summary>Called when the user cancels this flow (「やめる」), right after its frame was removed; e.g. to discard a draft.</summary>
-    public virtual Task CancelledAsync(TurnContext turn, FlowFrame frame, CancellationToken ct) => Task.CompletedTask;
+    /// <summary>
+    /// Called when the user cancels this flow (「やめる」), right after its frame was removed; e.g. to discard a draft.
+    /// Returns what to tell the user when 「…を中止しました」 would not be the whole truth.
+    /// </summary>
+    public virtual Task<LocalText?> CancelledAsync(TurnContext turn, FlowFrame frame, CancellationToken ct) => Task.FromResult<LocalText?>(null);
 
     protected static void End(TurnContext turn, FlowFrame frame) => turn.State.Flows.Remove(frame);
 }

@@ -49,7 +49,7 @@ public abstract class GuidanceFlow(RuleBookProvider rules) : FormFlow
         return false;
     }
 
-    protected override Task CompleteAsync(TurnContext turn, FlowFrame frame, CancellationToken ct)
+    protected override Task CompleteAsync(TurnContext turn, FlowFrame frame, IReadOnlyDictionary<string, string> answers, CancellationToken ct)
     {
         var book = rules.Current!;
         var evaluation = RuleEvaluator.Evaluate(book, Topics, FactsFrom(frame));
