@@ -68,5 +68,12 @@ public static class Phrases
         return false;
     }
 
+    /// <summary>Typed text as a reply may repeat it: letters and digits only, so no markup reaches a Markdown-rendering channel; 20 at most.</summary>
+    public static string Quote(string text)
+    {
+        var t = new string(text.Where(char.IsLetterOrDigit).Take(20).ToArray());
+        return t.Length == 0 ? "?" : t;
+    }
+
     static bool IsJapanese(string s) => LanguageGuess.FromText(s) == "ja";
 }

@@ -75,10 +75,10 @@ public sealed class RegistrationFields(PlaceGazetteer places)
         new FormStep
         {
             Key = "phone", Label = PhoneLabel,
-            Question = new("電話番号を教えてください（ハイフンはあってもなくても大丈夫です）。", "What is your phone number? Hyphens are fine."),
+            Question = PhoneQuestion,
             QuestionFor = a => HasEmail(a)
-                ? new("電話番号を教えてください（ハイフンはあってもなくても大丈夫です）。（メールアドレスがあるので、なくても大丈夫です）", "What is your phone number? Hyphens are fine. (optional, since you gave an e-mail address)")
-                : new("電話番号を教えてください（ハイフンはあってもなくても大丈夫です）。", "What is your phone number? Hyphens are fine."),
+                ? new(PhoneQuestion.Ja + "（メールアドレスがあるので、なくても大丈夫です）", PhoneQuestion.En + " (optional, since you gave an e-mail address)")
+                : PhoneQuestion,
             // Optional only while there is an e-mail address: without one, a skipped phone number is asked again.
             Skip = a => HasEmail(a) ? NoContact : null,
             Parse = t => Phrases.Matches(Phrases.Normalize(t), NoContact.Aliases.Append(NoContact.Label.Ja).ToList())
@@ -146,6 +146,7 @@ public sealed class RegistrationFields(PlaceGazetteer places)
 
     IReadOnlyList<FormStep>? steps;
 
+    static readonly LocalText PhoneQuestion = new("電話番号を教えてください（ハイフンはあってもなくても大丈夫です）。", "What is your phone number? Hyphens are fine.");
     static readonly LocalText AddressQuestion = new("お住まいの住所を、番地より前（都道府県・市区町村・町名）まで入力してください。", "Please type your address up to the town name (no house number needed).");
 
     static bool HasEmail(IReadOnlyDictionary<string, string> a) => a.GetValueOrDefault("email") is { Length: > 0 };

@@ -173,12 +173,14 @@ public static partial class RegistrationInput
             at = end;
             unknown.AddRange(Unknown(gap, places, suggestions));
             var municipalities = mention.Places.Where(p => p.Municipality is not null).Select(p => p.Municipality!).Distinct().ToList();
-            // 「長野県松本市」: the prefecture only says where the municipality is.
-            var qualifies = i + 1 < mentions.Count && mentions[i + 1].Start == end;
             if (municipalities.Count == 0)
             {
-                if (!qualifies)
+                // 「長野県松本市」: the prefecture only says where a municipality named with it lies; alone it is not a municipality.
+                if (!mentions.Any(m => m.Places.Any(p => p.Municipality is not null && mention.Places.Any(q => q.Prefecture == p.Prefecture))))
+                {
                     unknown.Add(mention.Text);
+                    suggestions.AddRange(Suggest(mention.Text, places));
+                }
                 continue;
             }
             // 「軽井沢市」: the place is known, its kind of municipality is not.
@@ -207,7 +209,7 @@ public static partial class RegistrationInput
         if (unknown.Count == 0)
             return StepAnswer.Accept(string.Join('、', names));
 
-        var quoted = string.Join("、", unknown.Select(u => $"「{u}」"));
+        var quoted = string.Join("、", unknown.Select(u => $"「{Phrases.Quote(u)}」"));
         var found = names.Count == 0 ? new LocalText("", "") : new LocalText($"{string.Join("、", names)}は確認できました。", $"I found {string.Join(", ", names)}. ");
         var offered = suggestions.Distinct().Take(MaxMunicipalities).Select(s => string.Join('、', names.Append(s))).ToList();
         if (offered.Count == 0 && names.Count > 0)
@@ -215,24 +217,26 @@ public static partial class RegistrationInput
         return StepAnswer.Reject(new(
                 $"{quoted}という市町村が見つかりませんでした。{found.Ja}" +
                 (suggestions.Count > 0 ? "下のボタンから選ぶか、" : "") + "正式な名前（例: 松本市、軽井沢町、白馬村）で入力し直すか、「まだ決めていない」を選んでください。",
-                $"I could not find {string.Join(", ", unknown.Select(u => $"\"{u}\""))} as a municipality. {found.En}" +
+                $"I could not find {string.Join(", ", unknown.Select(u => $"\"{Phrases.Quote(u)}\""))} as a municipality. {found.En}" +
                 (suggestions.Count > 0 ? "Pick one below, or " : "Please ") + "type the official names (for example: Matsumoto-shi, Karuizawa-machi) or choose \"Not decided\"."),
             [.. offered.Where(o => o.Length <= MaxButtonLabel)]);
     }
 
-    /// <summary>What is left between the names found, once separators and words such as 「と」「あと」 are taken out.</summary>
-    static IEnumerable<string> Unknown(string gap, PlaceGazetteer places, List<string> suggestions)
+    /// <summary>What is left between the names found, once separators and words such as 「と」「あと」 are taken out; with what it may stand for.</summary>
+    static List<string> Unknown(string gap, PlaceGazetteer places, List<string> suggestions)
     {
-        foreach (var piece in Connectors().Split(gap).Select(p => p.Trim()).Where(p => p.Length > 0))
-        {
-            // A reading without 市町村 (「はくば」) is found once the word is added.
-            var stem = IsMunicipalityWord(piece[^1]) ? piece[..^1] : piece;
-            foreach (var kind in new[] { "市", "町", "村" })
-                suggestions.AddRange(places.Find(stem + kind).Where(m => m.Start == 0 && m.Text.Length >= stem.Length)
-                    .SelectMany(m => m.Places).Where(p => p.Municipality is not null).Select(p => p.Municipality!));
-            yield return piece;
-        }
+        var pieces = Connectors().Split(gap).Select(p => p.Trim()).Where(p => p.Length > 0).ToList();
+        foreach (var piece in pieces)
+            suggestions.AddRange(Suggest(IsMunicipalityWord(piece[^1]) ? piece[..^1] : piece, places));
+        return pieces;
     }
+
+    /// <summary>Municipalities a name stands for once 市, 町 or 村 is added: a reading (「はくば」) or a prefecture's namesake (「長野」).</summary>
+    static IEnumerable<string> Suggest(string stem, PlaceGazetteer places) =>
+        stem.Length == 0 ? [] : new[] { "市", "町", "村" }
+            .SelectMany(kind => places.Find(stem + kind))
+            .Where(m => m.Start == 0 && m.Text.Length >= stem.Length)
+            .SelectMany(m => m.Places).Where(p => p.Municipality is not null).Select(p => p.Municipality!);
 
     static bool IsMunicipalityWord(char c) => c is '市' or '町' or '村';
 
@@ -249,6 +253,6 @@ public static partial class RegistrationInput
     [GeneratedRegex(@"^(昭和|平成|令和)\s*(元|\d{1,2})$")]
     private static partial Regex Era();
 
-    [GeneratedRegex(@"(?:[、,/・&+。\s]|と|や|あと|および|及び|それと|そして|それから|または|and|or)+")]
+    [GeneratedRegex(@"(?:[、,/・&+。!?\s]|と|や|の|あと|および|及び|それと|そして|それから|または|です|など|とか|\band\b|\bor\b)+")]
     private static partial Regex Connectors();
 }
