@@ -61,7 +61,7 @@ public abstract class FormFlow : Flow
     const int AttemptsBeforeHelp = 3;
 
     static readonly string[] BackTriggers = ["戻る", "もどる", "前へ", "前に戻る", "back", "previous"];
-    static readonly string[] UnknownTriggers = ["わからない", "分からない", "わかりません", "分かりません", "不明", "unknown", "not sure", "don't know", "dont know", "i don't know"];
+    static readonly string[] UnknownTriggers = ["わからない", "分からない", "わかりません", "分かりません", "不明", "未定", "unknown", "not sure", "don't know", "dont know", "i don't know"];
     static readonly string[] YesTriggers = ["はい", "ok", "yes", "y", "お願いします", "送信", "これでいい", "大丈夫", "submit"];
     static readonly string[] EditTriggers = ["修正", "修正する", "変更", "変更する", "直す", "edit", "change"];
     static readonly string[] DoneTriggers = ["選び終えた", "完了", "以上", "次へ", "これで", "done", "next"];
