@@ -112,7 +112,7 @@ public static class ConsoleEndpoints
         StaffAccounts accounts, IAntiforgery af, TimeProvider time, CancellationToken ct)
     {
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), Tokyo).DateTime);
-        var filter = new SearchFilter(today.AddDays(-6), today, channel is Line.LineChannel.Name or ConversationAddress.KioskChannel ? channel : null, q?.Trim() ?? "");
+        var filter = new SearchFilter(today.AddDays(-6), today, channel is "line" or "kiosk" ? channel : null, q?.Trim() ?? "");
         string? error = null;
         if (from is not null || to is not null)
         {

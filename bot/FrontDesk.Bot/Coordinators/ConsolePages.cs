@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
-using FrontDesk.Bot.Conversations;
 using FrontDesk.Bot.Handoff;
-using FrontDesk.Bot.Line;
 
 namespace FrontDesk.Bot.Coordinators;
 
@@ -144,7 +142,7 @@ public static class ConsolePages
             <form method="get" action="/console/search" class="card">
               <label>開始日 <input type="date" name="from" value="{filter.From:yyyy-MM-dd}" required></label>
               <label>終了日 <input type="date" name="to" value="{filter.To:yyyy-MM-dd}" required></label>
-              <label>チャネル <select name="channel">{option("", "すべて")}{option(LineChannel.Name, "LINE")}{option(ConversationAddress.KioskChannel, "キオスク")}</select></label>
+              <label>チャネル <select name="channel">{option("", "すべて")}{option("line", "LINE")}{option("kiosk", "キオスク")}</select></label>
               <label>キーワード <input name="q" maxlength="100" value="{E(filter.Keyword)}" placeholder="例: 空き家"></label>
               <button class="primary">検索</button>
             </form>
@@ -195,7 +193,7 @@ public static class ConsolePages
         <p class="meta">{{string.Join(" / ", a.Facts.Select(f => E($"{f.Label}: {f.Value}")))}}</p></div>
         """));
 
-    static string ChannelName(string channel) => channel switch { LineChannel.Name => "LINE", ConversationAddress.KioskChannel => "キオスク", "terminal" => "端末", _ => channel };
+    static string ChannelName(string channel) => channel switch { "line" => "LINE", "kiosk" => "キオスク", "terminal" => "端末", _ => channel };
 
     static string ReasonName(string reason) => reason switch
     {
