@@ -16,8 +16,11 @@ public abstract class Flow
     /// <summary>Shows the user where they were, after an interruption or when an inner flow ended.</summary>
     public abstract Task ResumeAsync(TurnContext turn, FlowFrame frame, CancellationToken ct);
 
-    /// <summary>Called when the user cancels this flow (「やめる」), right after its frame was removed; e.g. to discard a draft.</summary>
-    public virtual Task CancelledAsync(TurnContext turn, FlowFrame frame, CancellationToken ct) => Task.CompletedTask;
+    /// <summary>
+    /// Called when the user cancels this flow (「やめる」), right after its frame was removed; e.g. to discard a draft.
+    /// Returns what to tell the user when 「…を中止しました」 would not be the whole truth.
+    /// </summary>
+    public virtual Task<LocalText?> CancelledAsync(TurnContext turn, FlowFrame frame, CancellationToken ct) => Task.FromResult<LocalText?>(null);
 
     /// <summary>
     /// Whether a message with this intent (small talk, an office fact) is answered outside the flow, which then offers to
@@ -71,6 +74,13 @@ public static class Phrases
                 return true;
         }
         return false;
+    }
+
+    /// <summary>Typed text as a reply may repeat it: letters and digits only, so no markup reaches a Markdown-rendering channel; 20 at most.</summary>
+    public static string Quote(string text)
+    {
+        var t = new string(text.Where(char.IsLetterOrDigit).Take(20).ToArray());
+        return t.Length == 0 ? "?" : t;
     }
 
     static bool IsJapanese(string s) => LanguageGuess.FromText(s) == "ja";

@@ -97,10 +97,9 @@ public sealed class TurnRouter(FlowCatalog flows, IEnumerable<Interruption> inte
         }
         turn.State.Flows.Remove(frame);
         var flow = flows.Find(frame.Flow);
-        if (flow is not null)
-            await flow.CancelledAsync(turn, frame, ct);
+        var said = flow is null ? null : await flow.CancelledAsync(turn, frame, ct);
         var title = flow?.Title;
-        turn.Say(title is null ? BotTexts.Cancelled : new LocalText($"「{title.Ja}」を中止しました。", $"Cancelled: {title.En}."),
+        turn.Say(said ?? (title is null ? BotTexts.Cancelled : new LocalText($"「{title.Ja}」を中止しました。", $"Cancelled: {title.En}.")),
             turn.State.ActiveFlow is null ? [BotTexts.MenuButton(turn)] : []);
         await ResumeActiveAsync(turn, ct);
     }

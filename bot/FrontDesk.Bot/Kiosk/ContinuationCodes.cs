@@ -106,7 +106,7 @@ public sealed class ContinuationCodeMiddleware(ContinuationCodes codes, FlowCata
 {
     public async Task InvokeAsync(TurnContext turn, TurnHandler next, CancellationToken ct)
     {
-        if (turn.Inbound.Kind != ActivityKind.Message || turn.Address.Channel == KioskSender.ChannelName
+        if (turn.Inbound.Kind != ActivityKind.Message || turn.Address.IsSharedDevice
             || ContinuationCodes.Find(turn.Inbound.Text) is not { } code)
         {
             await next(turn, ct);
@@ -130,16 +130,21 @@ public sealed class ContinuationCodeMiddleware(ContinuationCodes codes, FlowCata
         }
 
         var state = turn.State;
+        // A private form (the registration) keeps its answers in a draft tied to the kiosk screen: it does not travel.
+        var leftBehind = source?.Flows.Where(f => f.Private).ToList() ?? [];
         if (source is not null)
         {
             foreach (var (name, value) in source.Profile)
                 state.Profile[name] = value;
-            if (source.Flows.Count > 0)
-                state.Flows = source.Flows;
+            if (source.Flows.Count > leftBehind.Count)
+                state.Flows = source.Flows.Except(leftBehind).ToList();
         }
         // The kiosk's language carries over; otherwise Japanese, not a guess from the Latin letters of the code.
         state.Language = source?.Language ?? state.Language ?? "ja";
         turn.Say("キオスクでのご相談を引き継ぎました。こちらで続きをどうぞ。", "Your conversation from the kiosk has been carried over. Please continue here.");
+        if (leftBehind.Count > 0)
+            turn.Say("キオスクで入力中だった個人情報（登録フォーム）は引き継いでいません。必要でしたら、こちらで最初から入力してください。",
+                "The personal details you were typing at the kiosk (the registration form) were not carried over. Please start it again here if you like.");
         if (state.ActiveFlow is { } frame && flows.Find(frame.Flow) is { } flow)
             await flow.ResumeAsync(turn, frame, ct);
         else

@@ -6,7 +6,7 @@ namespace FrontDesk.Bot.Kiosk;
 /// <summary>Delivers the bot's replies by appending them to the conversation's activity log, which Web Chat polls or streams.</summary>
 public sealed class KioskSender(KioskConversations conversations, TimeProvider time) : IChannelSender
 {
-    public const string ChannelName = "kiosk";
+    public const string ChannelName = ConversationAddress.KioskChannel;
 
     public string Channel => ChannelName;
 

@@ -40,10 +40,17 @@ public sealed class RegistrationAccount(RegistrationStore store, RegistrationFlo
             : null;
         if (action is null)
             return false;
-        if (!options.Value.Enabled || turn.Address.Channel == "kiosk")
+        if (!options.Value.Enabled)
         {
-            turn.Say("登録内容の確認・変更・削除は、LINEでご本人からのみ承っています。キオスクでは窓口の職員にお申し出ください。",
-                "Registrations can be viewed, changed or deleted on LINE by the person themselves. At the kiosk, please ask our staff.", BotTexts.MenuButton(turn));
+            turn.Say("申し訳ありません。ただいま登録の確認・変更・削除を受け付けていません。窓口の相談員にお尋ねください。",
+                "Sorry, registrations cannot be viewed, changed or deleted right now. Please ask a coordinator.", BotTexts.MenuButton(turn));
+            return true;
+        }
+        if (turn.Address.IsSharedDevice)
+        {
+            turn.Say("キオスクでは登録内容の確認・変更・削除はできません。LINEで登録した方はLINEから、キオスクで登録した方は窓口の職員に登録番号をお伝えください。",
+                "Registrations cannot be viewed, changed or deleted at the kiosk. If you registered on LINE, use LINE; if you registered at the kiosk, give your number to our staff.",
+                BotTexts.MenuButton(turn));
             return true;
         }
         var record = await store.ByOwnerAsync(store.OwnerIndex(turn.Address.Key), ct);

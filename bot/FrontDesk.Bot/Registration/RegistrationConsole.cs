@@ -114,7 +114,7 @@ public static class RegistrationConsole
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), Tokyo).DateTime);
         var points = Engagement.Points(log, today);
         var token = af.GetAndStoreTokens(http).RequestToken!;
-        var facts = string.Concat(RegistrationFlow.Summary(r.Form).Select(l => $"<tr><th>{E(l.Label.Ja)}</th><td>{E(l.Value.Ja)}</td></tr>"));
+        var facts = string.Concat(RegistrationFields.Summary(r.Form).Select(l => $"<tr><th>{E(l.Label.Ja)}</th><td>{E(l.Value.Ja)}</td></tr>"));
         var kinds = string.Concat(Engagement.Kinds.Select(k => $"<option value=\"{k}\">{E(Engagement.KindName(k))}</option>"));
         var body = $"""
             <p><a href="/console/registrations">← 登録一覧</a></p>
@@ -218,7 +218,7 @@ public static class RegistrationConsole
         var draft = await store.DraftAsync(store.OwnerIndex(conversation), ct);
         await accounts.AuditAsync(Login(http), "view-registration-draft", conversation, null, ct);
         var rows = draft is null ? "<p>入力途中の登録はありません（完了・中止・期限切れ）。</p>"
-            : "<table>" + string.Concat(RegistrationFlow.Summary(draft.Form).Select(l => $"<tr><th>{E(l.Label.Ja)}</th><td>{E(l.Value.Ja)}</td></tr>")) + "</table>";
+            : "<table>" + string.Concat(RegistrationFields.Summary(draft.Form).Select(l => $"<tr><th>{E(l.Label.Ja)}</th><td>{E(l.Value.Ja)}</td></tr>")) + "</table>";
         var body = $"""
             <p><a href="/console/c/{Uri.EscapeDataString(conversation)}">← 会話へ</a></p>
             <div class="card"><h1>ふるさと住民登録の下書き</h1><p class="meta">{E(conversation)}</p>{rows}</div>

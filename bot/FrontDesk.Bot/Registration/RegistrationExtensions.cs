@@ -17,6 +17,7 @@ public static class RegistrationExtensions
         services.AddSchema("registration", typeof(RegistrationStore).Assembly, "FrontDesk.Bot.Registration.Migrations");
         services.TryAddSingleton<FieldCipher>();
         services.AddSingleton<RegistrationStore>();
+        services.AddSingleton<RegistrationFields>();
         services.AddSingleton<RegistrationFlow>();
         services.AddSingleton<Flow>(sp => sp.GetRequiredService<RegistrationFlow>());
         services.AddSingleton<TextIntent, RegistrationAccount>();

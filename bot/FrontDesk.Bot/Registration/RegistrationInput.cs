@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using FrontDesk.Bot.Conversations;
+using FrontDesk.Knowledge.Listings;
 
 namespace FrontDesk.Bot.Registration;
 
@@ -11,7 +12,6 @@ public static partial class RegistrationInput
     public const int MaxNameLength = 40;
     public const int MaxAddressLength = 80;
     public const int MaxMunicipalities = 3;
-    const int MaxMunicipalityLength = 20;
 
     public readonly record struct Result(string? Value, LocalText? Problem)
     {
@@ -150,19 +150,99 @@ public static partial class RegistrationInput
         return Result.Ok(year.Value.ToString(CultureInfo.InvariantCulture));
     }
 
-    /// <summary>Up to three municipality names separated by 、 , or spaces.</summary>
-    public static Result Municipalities(string input)
+    /// <summary>
+    /// Up to three municipalities, each checked against the gazetteer, written as people write them: 「松本市と軽井沢町、あと白馬」.
+    /// The official names, joined by 「、」; an unknown name is refused with the corrections the gazetteer can offer.
+    /// </summary>
+    public static StepAnswer Municipalities(string input, PlaceGazetteer places)
     {
-        var names = Separators().Split(input.Normalize(NormalizationForm.FormKC)).Select(n => n.Trim()).Where(n => n.Length > 0).Distinct().ToList();
-        if (names.Count == 0)
-            return Result.No("市町村名を入力するか、「まだ決めていない」を選んでください。", "Please type a municipality or choose \"Not decided\".");
-        if (names.Count > MaxMunicipalities)
-            return Result.No($"市町村は{MaxMunicipalities}つまでお選びください。", $"Please name up to {MaxMunicipalities} municipalities.");
-        if (names.Any(n => n.Length > MaxMunicipalityLength || !n.All(IsNameChar)))
-            return Result.No($"市町村名は1つ{MaxMunicipalityLength}文字以内で、文字だけで入力してください（例: 松本市、安曇野市）。",
-                $"Please type each name in letters, up to {MaxMunicipalityLength} characters (for example: Matsumoto).");
-        return Result.Ok(string.Join('、', names));
+        var text = PlaceGazetteer.Fold(input).Trim();
+        if (text.Length > MaxMunicipalitiesLength)
+            return StepAnswer.Reject(new($"市町村名は{MaxMunicipalities}つまで、短く入力してください（例: 松本市、安曇野市）。",
+                $"Please name up to {MaxMunicipalities} municipalities, briefly (for example: Matsumoto, Azumino)."));
+        var mentions = places.Find(text);
+        var names = new List<string>();
+        var unknown = new List<string>();
+        var suggestions = new List<string>();
+        var at = 0;
+        for (var i = 0; i < mentions.Count; i++)
+        {
+            var mention = mentions[i];
+            var gap = text[at..mention.Start];
+            var end = mention.Start + mention.Text.Length;
+            at = end;
+            unknown.AddRange(Unknown(gap, places, suggestions));
+            var municipalities = mention.Places.Where(p => p.Municipality is not null).Select(p => p.Municipality!).Distinct().ToList();
+            if (municipalities.Count == 0)
+            {
+                // 「長野県松本市」: the prefecture only says where a municipality named with it lies; alone it is not a municipality.
+                if (!mentions.Any(m => m.Places.Any(p => p.Municipality is not null && mention.Places.Any(q => q.Prefecture == p.Prefecture))))
+                {
+                    unknown.Add(mention.Text);
+                    suggestions.AddRange(Suggest(mention.Text, places));
+                }
+                continue;
+            }
+            // 「軽井沢市」: the place is known, its kind of municipality is not.
+            if (end < text.Length && IsMunicipalityWord(text[end]) && !municipalities.Any(m => m[^1] == text[end]))
+            {
+                unknown.Add(mention.Text + text[end]);
+                suggestions.AddRange(municipalities);
+                at = end + 1;
+                continue;
+            }
+            if (municipalities.Count > 1)
+            {
+                unknown.Add(mention.Text);
+                suggestions.AddRange(municipalities);
+                continue;
+            }
+            if (!names.Contains(municipalities[0]))
+                names.Add(municipalities[0]);
+        }
+        unknown.AddRange(Unknown(text[at..], places, suggestions));
+
+        if (names.Count == 0 && unknown.Count == 0)
+            return StepAnswer.Reject(new("市町村名を入力するか、「まだ決めていない」を選んでください。", "Please type a municipality or choose \"Not decided\"."));
+        if (names.Count + unknown.Count > MaxMunicipalities)
+            return StepAnswer.Reject(new($"市町村は{MaxMunicipalities}つまでお選びください。", $"Please name up to {MaxMunicipalities} municipalities."));
+        if (unknown.Count == 0)
+            return StepAnswer.Accept(string.Join('、', names));
+
+        var quoted = string.Join("、", unknown.Select(u => $"「{Phrases.Quote(u)}」"));
+        var found = names.Count == 0 ? new LocalText("", "") : new LocalText($"{string.Join("、", names)}は確認できました。", $"I found {string.Join(", ", names)}. ");
+        var offered = suggestions.Distinct().Take(MaxMunicipalities).Select(s => string.Join('、', names.Append(s))).ToList();
+        if (offered.Count == 0 && names.Count > 0)
+            offered.Add(string.Join('、', names));
+        return StepAnswer.Reject(new(
+                $"{quoted}という市町村が見つかりませんでした。{found.Ja}" +
+                (suggestions.Count > 0 ? "下のボタンから選ぶか、" : "") + "正式な名前（例: 松本市、軽井沢町、白馬村）で入力し直すか、「まだ決めていない」を選んでください。",
+                $"I could not find {string.Join(", ", unknown.Select(u => $"\"{Phrases.Quote(u)}\""))} as a municipality. {found.En}" +
+                (suggestions.Count > 0 ? "Pick one below, or " : "Please ") + "type the official names (for example: Matsumoto-shi, Karuizawa-machi) or choose \"Not decided\"."),
+            [.. offered.Where(o => o.Length <= MaxButtonLabel)]);
     }
+
+    /// <summary>What is left between the names found, once separators and words such as 「と」「あと」 are taken out; with what it may stand for.</summary>
+    static List<string> Unknown(string gap, PlaceGazetteer places, List<string> suggestions)
+    {
+        var pieces = Connectors().Split(gap).Select(p => p.Trim()).Where(p => p.Length > 0).ToList();
+        foreach (var piece in pieces)
+            suggestions.AddRange(Suggest(IsMunicipalityWord(piece[^1]) ? piece[..^1] : piece, places));
+        return pieces;
+    }
+
+    /// <summary>Municipalities a name stands for once 市, 町 or 村 is added: a reading (「はくば」) or a prefecture's namesake (「長野」).</summary>
+    static IEnumerable<string> Suggest(string stem, PlaceGazetteer places) =>
+        stem.Length == 0 ? [] : new[] { "市", "町", "村" }
+            .SelectMany(kind => places.Find(stem + kind))
+            .Where(m => m.Start == 0 && m.Text.Length >= stem.Length)
+            .SelectMany(m => m.Places).Where(p => p.Municipality is not null).Select(p => p.Municipality!);
+
+    static bool IsMunicipalityWord(char c) => c is '市' or '町' or '村';
+
+    const int MaxMunicipalitiesLength = 60;
+    // LINE cuts quick-reply labels at 20 characters.
+    const int MaxButtonLabel = 20;
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Spaces();
@@ -173,6 +253,6 @@ public static partial class RegistrationInput
     [GeneratedRegex(@"^(昭和|平成|令和)\s*(元|\d{1,2})$")]
     private static partial Regex Era();
 
-    [GeneratedRegex(@"[、,，/／\s]+")]
-    private static partial Regex Separators();
+    [GeneratedRegex(@"(?:[、,/・&+。!?\s]|と|や|の|あと|および|及び|それと|そして|それから|または|です|など|とか|\band\b|\bor\b)+")]
+    private static partial Regex Connectors();
 }

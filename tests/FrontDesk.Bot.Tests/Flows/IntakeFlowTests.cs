@@ -106,6 +106,20 @@ public sealed class IntakeFlowTests(TestDatabase db) : IClassFixture<TestDatabas
     }
 
     [Fact]
+    public async Task Not_sure_is_an_answer_only_where_the_question_allows_it_and_never_a_household_size()
+    {
+        await host.PressAsync("u-not-sure", Commands.StartFlow, IntakeFlow.FlowName);
+        await host.PressAsync("u-not-sure", Commands.Answer, "relocation");
+        await host.SayAsync("u-not-sure", "わからない");
+        Assert.Contains("「わからない」では進めません", host.Sender.TextsTo("u-not-sure")[^2]);
+        Assert.Contains("（2/4）", Last("u-not-sure"));
+        await host.SayAsync("u-not-sure", "2");
+        await host.SayAsync("u-not-sure", "未定");
+        Assert.Contains("（4/4）", Last("u-not-sure"));
+        Assert.Equal(FormFlow.UnknownValue, (await StateAsync("u-not-sure")).ActiveFlow?.Values["timing"]);
+    }
+
+    [Fact]
     public async Task Back_returns_to_the_previous_question_and_the_answer_can_be_changed()
     {
         await host.PressAsync("u7", Commands.StartFlow, IntakeFlow.FlowName);

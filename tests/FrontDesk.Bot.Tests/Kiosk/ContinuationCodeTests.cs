@@ -29,9 +29,11 @@ public sealed class ContinuationCodeTests(TestDatabase db) : IClassFixture<TestD
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
     }
 
-    async Task PostAsync(string id, string token, string json)
+    Task PostAsync(string id, string token, string json) => PostAsync(kiosk, id, token, json);
+
+    static async Task PostAsync(KioskTestApp app, string id, string token, string json)
     {
-        using var response = await kiosk.SendAsync(HttpMethod.Post, $"/v3/directline/conversations/{id}/activities", token, json);
+        using var response = await app.SendAsync(HttpMethod.Post, $"/v3/directline/conversations/{id}/activities", token, json);
         response.EnsureSuccessStatusCode();
     }
 
@@ -71,6 +73,28 @@ public sealed class ContinuationCodeTests(TestDatabase db) : IClassFixture<TestD
         await SayOnLineAsync("line-user-2", code);
         Assert.Contains("お使いいただけません", kiosk.Sender.TextsTo("line-user-2")[^1]);
         Assert.Null(await db.ScalarAsync<string>("select state->'flows'->0->>'flow' from conversation.conversations where key = 'test:line-user-2'"));
+    }
+
+    [Fact]
+    public async Task A_registration_form_in_progress_stays_on_the_kiosk_and_the_person_is_told_so()
+    {
+        await using var withRegistration = await KioskTestApp.StartAsync(db, FrontDesk.Bot.Tests.Registration.RegistrationKeys.Settings(), knowledge: false);
+        var (id, token) = await withRegistration.StartAsync();
+        await PostAsync(withRegistration, id, token, """{"type":"message","from":{"id":"v"},"value":{"cmd":"flow","arg":"furusato"}}""");
+        await PostAsync(withRegistration, id, token, """{"type":"message","from":{"id":"v"},"value":{"cmd":"answer","arg":"_agree"}}""");
+        await PostAsync(withRegistration, id, token, """{"type":"message","from":{"id":"v"},"text":"西村 葵"}""");
+        await withRegistration.WaitForBotAsync(id, token, a => a["text"]?.GetValue<string>().Contains("（2/11）") == true);
+
+        using var response = await withRegistration.SendAsync(HttpMethod.Post, "/kiosk/api/continuation", token);
+        var code = (await response.Content.ReadFromJsonAsync<JsonObject>())!["code"]!.GetValue<string>();
+        await withRegistration.Services.GetRequiredService<ConversationEngine>()
+            .HandleAsync(new ConversationAddress(RecordingSender.ChannelName, "line-user-5"), Activity.Message(code), CancellationToken.None);
+
+        var replies = withRegistration.Sender.TextsTo("line-user-5");
+        Assert.Contains(replies, r => r.Contains("キオスクでのご相談を引き継ぎました"));
+        Assert.Contains(replies, r => r.Contains("登録フォーム）は引き継いでいません"));
+        Assert.DoesNotContain(replies, r => r.Contains("保存期間が過ぎた"));
+        Assert.Null(await db.ScalarAsync<string>("select state->'flows'->0->>'flow' from conversation.conversations where key = 'test:line-user-5'"));
     }
 
     [Fact]

@@ -179,4 +179,57 @@ public sealed class RegistrationLineTests(TestDatabase db) : IClassFixture<TestD
         Assert.Empty(bot.Line.InvalidCalls);
         Assert.Equal(0, await db.ScalarAsync<long>("select count(*) from conversation.transcript where activity::text like '%石田%' or activity::text like '%haruka%'"));
     }
+
+    [Fact]
+    public async Task On_LINE_back_at_the_address_goes_back_an_unknown_municipality_is_asked_again_and_several_are_split()
+    {
+        await using var bot = await LineBot.StartAsync(db.ConnectionString, settings: RegistrationKeys.Settings());
+        var user = LineEvents.NewUserId();
+        var seen = 0;
+        // Sends the text and waits for the reply that contains the marker; returns everything the bot sent since.
+        async Task<string> Say(string text, string marker)
+        {
+            await bot.SendAsync(bot.Events.Text(user, text));
+            string reply = "";
+            await Eventually.TrueAsync(() =>
+            {
+                var texts = bot.Line.TextsTo(user);
+                reply = string.Join("\n", texts.Skip(seen));
+                if (!reply.Contains(marker, StringComparison.Ordinal))
+                    return false;
+                seen = texts.Count;
+                return true;
+            }, $"a reply containing {marker} after {text}");
+            return reply;
+        }
+
+        await Say("ふるさと住民登録をしたい", "同意する");
+        await Say("同意する", "（1/11）");
+        await Say("大野 紬", "（2/11）");
+        await Say("おおの つむぎ", "（3/11）");
+        await Say("tsumugi.ono@example.jp", "（4/11）");
+        await Say("なし", "（5/11）");
+        await Say("100-0000", "（6/11）");
+        // 「戻る」 at the address goes back to the postal code (the wait fails otherwise); it is not an address.
+        await Say("戻る", "（5/11）");
+        await Say("1600023", "東京都新宿区西新宿");
+        await Say("この住所でよい", "（7/11）");
+        await Say("答えない", "（8/11）");
+        await Say("観光", "（9/11）");
+        var unknown = await Say("ほげほげ市", "（9/11）");
+        Assert.Contains("「ほげほげ市」という市町村が見つかりませんでした", unknown);
+        await Say("松本市と軽井沢町、あと白馬", "（10/11）");
+        await Say("ベーシック", "（11/11）");
+        var summary = await Say("不要", "この内容で登録してよろしいですか");
+        Assert.Contains("・住所: 東京都新宿区西新宿", summary);
+        Assert.Contains("・関心のある市町村: 松本市、軽井沢町、白馬村", summary);
+        Assert.DoesNotContain("戻る", summary.Split('\n').First(l => l.StartsWith("・住所", StringComparison.Ordinal)));
+        Assert.Matches(@"登録番号は FR-\d{4}-\d{6}", await Say("登録する", "登録番号"));
+
+        var store = bot.App.Services.GetRequiredService<RegistrationStore>();
+        var record = await store.ByOwnerAsync(store.OwnerIndex("line:" + user), CancellationToken.None);
+        Assert.Equal("東京都新宿区西新宿", record!.Form.Address);
+        Assert.Equal(["松本市", "軽井沢町", "白馬村"], record.Form.Municipalities);
+        Assert.Empty(bot.Line.InvalidCalls);
+    }
 }

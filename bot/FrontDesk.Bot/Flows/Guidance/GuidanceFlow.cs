@@ -49,7 +49,7 @@ public abstract class GuidanceFlow(RuleBookProvider rules) : FormFlow
         return false;
     }
 
-    protected override Task CompleteAsync(TurnContext turn, FlowFrame frame, CancellationToken ct)
+    protected override Task CompleteAsync(TurnContext turn, FlowFrame frame, IReadOnlyDictionary<string, string> answers, CancellationToken ct)
     {
         var book = rules.Current!;
         var evaluation = RuleEvaluator.Evaluate(book, Topics, FactsFrom(frame));
@@ -114,8 +114,8 @@ public abstract class GuidanceFlow(RuleBookProvider rules) : FormFlow
         Parse = input => book.FindMunicipality(input) is { } found
             ? StepAnswer.Accept(found.Id)
             : StepAnswer.Reject(new(
-                $"「{Quote(input)}」の情報は、まだこの案内に登録されていません。一覧から選ぶか、「わからない」を選んでください。登録のない市町村は、相談員がお調べします。",
-                $"I have no information on \"{Quote(input)}\" yet. Please pick a place from the list or choose \"Not sure\"; a coordinator can look up other places.")),
+                $"「{Phrases.Quote(input)}」の情報は、まだこの案内に登録されていません。一覧から選ぶか、「わからない」を選んでください。登録のない市町村は、相談員がお調べします。",
+                $"I have no information on \"{Phrases.Quote(input)}\" yet. Please pick a place from the list or choose \"Not sure\"; a coordinator can look up other places.")),
     };
 
     protected static FormStep PurposeStep(LocalText question) => new()
@@ -142,12 +142,5 @@ public abstract class GuidanceFlow(RuleBookProvider rules) : FormFlow
     {
         if (frame.Values.GetValueOrDefault(key) is { } value && int.TryParse(value, CultureInfo.InvariantCulture, out var n))
             facts.Set(key, n);
-    }
-
-    /// <summary>The typed name to quote back: letters and digits only, so no markup reaches a Markdown-rendering channel.</summary>
-    static string Quote(string text)
-    {
-        var t = new string(text.Where(char.IsLetterOrDigit).Take(20).ToArray());
-        return t.Length == 0 ? "?" : t;
     }
 }

@@ -65,10 +65,10 @@ public sealed class IntakeFlow : FormFlow
         },
     ];
 
-    protected override Task CompleteAsync(TurnContext turn, FlowFrame frame, CancellationToken ct)
+    protected override Task CompleteAsync(TurnContext turn, FlowFrame frame, IReadOnlyDictionary<string, string> answers, CancellationToken ct)
     {
         foreach (var step in Steps)
-            turn.State.Profile["intake." + step.Key] = frame.Values.GetValueOrDefault(step.Key) ?? UnknownValue;
+            turn.State.Profile["intake." + step.Key] = answers.GetValueOrDefault(step.Key) ?? UnknownValue;
         turn.State.Profile["intake.completedAt"] = turn.Now.ToString("O", CultureInfo.InvariantCulture);
         turn.Say(
             "ありがとうございました。いただいた内容は相談員に引き継ぎます。ご質問があれば、そのまま入力してください。",
