@@ -34,6 +34,9 @@ public sealed class ListingButtons(ListingSearch search, HandoffDesk handoff, IO
         }
         if (action == "detail")
         {
+            // Questions about it (「この家はペット飼える？」) are answered from these fields while the search is open.
+            if (turn.State.Flows.LastOrDefault(f => f.Flow == ListingSearchFlow.FlowName) is { } search)
+                search.Values[ListingSearchFlow.OpenListing] = id.ToString(CultureInfo.InvariantCulture);
             turn.Send(new Activity
             {
                 Text = turn.T("物件の詳細です。内容は掲載時点のもので、最新の状況は掲載元の自治体にご確認ください。",

@@ -62,7 +62,7 @@ public static class ListingCards
 
     static string Title(TurnContext turn, Listing l) => TitleText(turn.Language, l);
 
-    static string TitleText(string language, Listing l)
+    internal static string TitleText(string language, Listing l)
     {
         var en = language == "en";
         var kind = l.Kind switch
@@ -77,7 +77,7 @@ public static class ListingCards
 
     static string Money(TurnContext turn, Listing l) => MoneyText(turn.Language, l);
 
-    static string MoneyText(string language, Listing l)
+    internal static string MoneyText(string language, Listing l)
     {
         var en = language == "en";
         return (l.Deal, l.PriceYen, l.RentYen) switch

@@ -1,3 +1,4 @@
+using FrontDesk.Jobs;
 using System.Text.Json;
 using FrontDesk.Bot.Conversations;
 using FrontDesk.Bot.Flows.Questions;
@@ -93,6 +94,8 @@ public sealed partial class ListingSearchFlow(FilterParser parser, ListingSearch
         }
 
         var request = parser.Parse(text);
+        if (await AnswerAboutOpenListingAsync(turn, frame, text, request, ct))
+            return;
         // A question in the middle of a search (「空き家バンクとは？」「子育て加算はありますか？」) is answered from the
         // knowledge base and the search stays open; one the sources cannot answer is read as conditions when it has any.
         var asks = !request.IsSearch && request.LooksLikeQuestion;
@@ -122,6 +125,20 @@ public sealed partial class ListingSearchFlow(FilterParser parser, ListingSearch
         }
         frame.Attempts = 0;
         await ApplyAsync(turn, frame, request, ct);
+    }
+
+    /// <summary>The listing whose details were opened last in this search (its id), for questions about 「この家」.</summary>
+    public const string OpenListing = "open";
+
+    async Task<bool> AnswerAboutOpenListingAsync(TurnContext turn, FlowFrame frame, string text, ParsedRequest request, CancellationToken ct)
+    {
+        if (!frame.Values.TryGetValue(OpenListing, out var open) || !long.TryParse(open, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
+            || ListingQuestions.Asked(text, AsksAQuestion(text), NamesHardConditions(request.Filter)) is not { } topic
+            || await search.GetAsync(id, ct) is not { } stored)
+            return false;
+        var (answer, _) = ListingQuestions.Answer(topic, stored.Listing, JapanTime.ToLocal(turn.Now).Year);
+        turn.Say(answer, [CardAction.Command(turn.T("この物件について相談する", "Ask about this house"), ListingCards.Command, $"consult:{stored.Id}"), .. Suggestions(turn, frame)]);
+        return true;
     }
 
     // 「〜ありますか？」「〜できますか」 "How much …?": a question, not a list of conditions.
@@ -156,6 +173,7 @@ public sealed partial class ListingSearchFlow(FilterParser parser, ListingSearch
     {
         var filter = FilterOf(frame).Merge(request.Filter);
         Save(frame, filter);
+        frame.Values.Remove(OpenListing);
         if (request.Problems.Count > 0)
         {
             AskAbout(turn, frame, request.Problems[0]);

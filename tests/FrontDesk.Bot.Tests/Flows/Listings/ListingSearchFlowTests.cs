@@ -201,6 +201,39 @@ public sealed class ListingSearchFlowTests(TestDatabase db) : IClassFixture<Test
     }
 
     [Fact]
+    public async Task A_question_about_the_open_house_is_answered_from_its_fields_and_the_search_keeps_its_conditions()
+    {
+        var user = NewUser();
+        await host.SayAsync(user, "長野で月5万円以下の賃貸");
+        var id = await db.ScalarAsync<long>("select id from listings.listings where source_id = 'SYN-L-0001'");
+        await host.PressAsync(user, ListingCards.Command, $"detail:{id}");
+
+        await host.SayAsync(user, "この家はペット飼える？");
+        var pets = Last(user);
+        Assert.Contains("長野県松本市の住宅（売買）の掲載情報には、ペットについての記載がありません", pets.Text);
+        Assert.Contains("相談員におつなぎします", pets.Text);
+        Assert.Contains(pets.SuggestedActions, a => a.CommandArgument == $"consult:{id}");
+
+        await host.SayAsync(user, "駐車場はありますか？");
+        Assert.Contains("掲載情報では駐車場ありです", Last(user).Text);
+        await host.SayAsync(user, "築何年ですか");
+        Assert.Contains("1978年築", Last(user).Text);
+        await host.SayAsync(user, "見学できますか？");
+        Assert.Contains("見学のご希望は、相談員が掲載元の自治体と調整します", Last(user).Text);
+
+        var state = await StateAsync(user);
+        Assert.Equal(ListingSearchFlow.FlowName, state.ActiveFlow?.Flow);
+        Assert.Contains("月5万円以下", ListingFilterOf(state));
+
+        // New conditions are a new search, not a question about the open house.
+        await host.SayAsync(user, "駐車場ありで探したい");
+        Assert.StartsWith("条件:", Last(user).Text);
+    }
+
+    static string ListingFilterOf(ConversationState state) =>
+        JsonSerializer.Deserialize<ListingFilter>(state.ActiveFlow!.Values["filter"], ListingFilter.Json)!.Describe("ja");
+
+    [Fact]
     public async Task The_detail_view_shows_every_fact_the_source_link_and_the_attribution()
     {
         var user = NewUser();
