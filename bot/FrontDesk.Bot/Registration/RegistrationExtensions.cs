@@ -3,25 +3,22 @@ using FrontDesk.Bot.Conversations;
 using FrontDesk.Bot.Flows.Menu;
 using FrontDesk.Bot.Flows.Questions;
 using FrontDesk.Jobs;
-using FrontDesk.Knowledge.Database;
 
 namespace FrontDesk.Bot.Registration;
 
 public static class RegistrationExtensions
 {
-    /// <summary>The registration flow, its schema and LINE account commands. Call before AddHandoff (its middleware runs first).</summary>
+    /// <summary>The registration flow and LINE account commands (its schema and middleware are in the engine's lists).</summary>
     public static IHostApplicationBuilder AddRegistration(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddOptions<RegistrationOptions>().BindConfiguration(RegistrationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSchema("registration", typeof(RegistrationStore).Assembly, "FrontDesk.Bot.Registration.Migrations");
         services.TryAddSingleton<FieldCipher>();
         services.AddSingleton<RegistrationStore>();
         services.AddSingleton<RegistrationFields>();
         services.AddSingleton<RegistrationFlow>();
         services.AddSingleton<Flow>(sp => sp.GetRequiredService<RegistrationFlow>());
         services.AddSingleton<TextIntent, RegistrationAccount>();
-        services.AddSingleton<ITurnMiddleware, RegistrationHandoffMiddleware>();
         services.AddTransient<RegistrationMaintenanceJob>();
         services.AddRecurringJob<RegistrationMaintenanceJob>(RegistrationMaintenanceJob.JobId, JobQueues.Bot, "15 * * * *", j => j.RunAsync(CancellationToken.None));
         services.AddAuthorizationBuilder().AddPolicy(RegistrationConsole.RegistrarPolicy, p => p.RequireAuthenticatedUser().RequireRole(RegistrationConsole.RegistrarRoles));

@@ -169,7 +169,6 @@ public sealed class DirectLineTests(TestDatabase db) : IClassFixture<TestDatabas
                     received.AddRange(set["activities"]!.AsArray().OfType<JsonObject>().Select(a => (JsonObject)a.DeepClone()));
             }
         });
-        var clock = Stopwatch.StartNew();
         await kiosk.SendAsync(HttpMethod.Post, $"/v3/directline/conversations/{id}/activities", token,
             """{"type":"message","from":{"id":"v"},"text":"空き家バンクってどんな仕組み？","channelData":{"clientActivityID":"ws-1"}}""");
         await Eventually.TrueAsync(() => { lock (received) return received.Any(a => a["replyToId"] is not null); }, "an answer over the stream");
@@ -178,7 +177,6 @@ public sealed class DirectLineTests(TestDatabase db) : IClassFixture<TestDatabas
             Assert.Contains(received, a => a["channelData"]?["clientActivityID"]?.GetValue<string>() == "ws-1");
             Assert.Contains("空き家", received.Last(a => a["replyToId"] is not null)["text"]!.GetValue<string>());
         }
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5));
         await socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
     }
 

@@ -105,6 +105,7 @@ public sealed class LineConversationTests(TestDatabase db) : IClassFixture<TestD
         var queries = bot.App.Services.GetRequiredService<FrontDesk.Bot.Coordinators.ConsoleQueries>();
         await Eventually.TrueAsync(async () => (await queries.ConversationAsync(key, CancellationToken.None)).Lines.Any(l => l.Text.Contains("090-1111")),
             "the coordinator should see the message first");
+        Assert.Contains("メッセージは相談員に届いています", (await bot.TextsToAsync(user, 2))[1]);
         // Long enough waiting that the next message from the user would get the "still waiting" notice.
         await db.ExecuteAsync("update conversation.conversations set state = jsonb_set(state, '{handoff,lastNoticeAt}', to_jsonb('2020-01-01T00:00:00Z'::text)) where key = @k", ("k", key));
 
@@ -113,9 +114,9 @@ public sealed class LineConversationTests(TestDatabase db) : IClassFixture<TestD
         var engine = bot.App.Services.GetRequiredService<ConversationEngine>();
         await engine.HandleAsync(new ConversationAddress("line", user), Activity.Event(FrontDesk.Bot.Handoff.HandoffEvents.Claim) with { Value = "sato" }, CancellationToken.None);
 
-        var texts = await bot.TextsToAsync(user, 2);
-        Assert.Contains("相談員がつながりました", texts[1]);
-        Assert.Equal(2, bot.Line.DeliveredTo(user).Count);
+        var texts = await bot.TextsToAsync(user, 3);
+        Assert.Contains("相談員がつながりました", texts[2]);
+        Assert.Equal(3, bot.Line.DeliveredTo(user).Count);
         var (state, lines) = await queries.ConversationAsync(key, CancellationToken.None);
         Assert.Equal("sato", state?.Handoff?.Coordinator);
         Assert.DoesNotContain(lines, l => l.Text.Contains("090-1111") || l.Text.Contains("unsend"));
