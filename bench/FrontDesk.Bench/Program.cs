@@ -3,6 +3,7 @@ using FrontDesk.Bench;
 return args switch
 {
     ["engine", .. var rest] => await EngineBench.RunAsync(rest),
+    ["eval", "dialogues", .. var rest] => await DialogueEval.RunAsync(rest),
     ["eval", .. var rest] => await KnowledgeEval.RunAsync(rest),
     ["search", .. var rest] => await SearchBench.RunAsync(rest),
     ["line", .. var rest] => await LineBench.RunAsync(rest),

@@ -49,7 +49,13 @@ public sealed partial class FilterParser(PlaceGazetteer places)
 
     public ParsedRequest Parse(string text)
     {
-        var s = PlaceGazetteer.Fold(text ?? "");
+        // 「3万5千円」「1億2千万円」「3万5000円」: one amount in combined units, written out in yen before it is read.
+        var s = CombinedAmount().Replace(PlaceGazetteer.Fold(text ?? ""), m =>
+        {
+            decimal Part(string group, decimal unit) => m.Groups[group].Success ? decimal.Parse(m.Groups[group].Value.Replace(",", ""), System.Globalization.CultureInfo.InvariantCulture) * unit : 0;
+            var yen = Part("oku", 100_000_000m) + Part("okuman", 10_000m) + Part("man", 10_000m) + Part("sen", 1_000m) + Part("rest", 1m);
+            return yen.ToString("0", System.Globalization.CultureInfo.InvariantCulture) + "円";
+        });
         var problems = new List<FilterProblem>();
         var filter = new ListingFilter();
 
@@ -203,6 +209,9 @@ public sealed partial class FilterParser(PlaceGazetteer places)
         }
         return false;
     }
+
+    [GeneratedRegex(@"(?:(?<oku>\d+)億(?:(?<okuman>\d+)万)?|(?<man>\d+)万)(?:(?<sen>\d)千|(?<rest>\d{1,4}))(?=円)|(?<oku>\d+)億(?<okuman>\d+)万(?=円)")]
+    private static partial Regex CombinedAmount();
 
     [GeneratedRegex(@"(?<month>月額?|毎月|ひと月|1か月|1ヶ月)?\s*(?<n>\d[\d,]*(?:\.\d+)?)\s*(?<u>億|万|千)?\s*(?:円|yen)(?<per>\s*/\s*月|\s*per\s*month|\s*a\s*month)?(?:\s*(?:まで|以下|以内|未満|程度|くらい|ぐらい|前後)|(?<min>\s*以上))?|(?<month>月額?)\s*(?<n>\d[\d,]*(?:\.\d+)?)\s*(?<u>万)|(?<n>\d[\d,]*(?:\.\d+)?)\s*(?<u>億|万)(?=\s*(?:まで|以下|以内|未満|程度|くらい|ぐらい|前後|の|で|、|$))|[¥￥]\s*(?<n>\d[\d,]*)", RegexOptions.IgnoreCase)]
     private static partial Regex Money();

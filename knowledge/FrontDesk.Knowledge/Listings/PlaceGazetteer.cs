@@ -64,9 +64,25 @@ public sealed class PlaceGazetteer
             var place = cols[0] == "pref" ? new Place(cols[1], null) : new Place(cols[1], cols[2]);
             entries.Add((cols[2], place));
             if (cols.Length > 3)
-                entries.AddRange(cols[3].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(a => (a, place)));
+                foreach (var alias in cols[3].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    entries.Add((alias, place));
+                    // The reading with the suffix in kanji, as people write it: ひだし → ひだ市, おおまちまち → おおまち町.
+                    if (place.Municipality is { Length: > 1 } name && KanaSuffix(name[^1], alias) is { } stem)
+                        entries.Add((stem + name[^1], place));
+                }
         }
         return new PlaceGazetteer(entries);
+    }
+
+    static string? KanaSuffix(char suffix, string alias)
+    {
+        if (!alias.All(c => c is >= '\u3041' and <= '\u309F'))
+            return null;
+        foreach (var reading in suffix switch { '市' => ["し"], '町' => ["まち", "ちょう"], '村' => ["むら", "そん"], '区' => ["く"], _ => Array.Empty<string>() })
+            if (alias.Length > reading.Length + 1 && alias.EndsWith(reading, StringComparison.Ordinal))
+                return alias[..^reading.Length];
+        return null;
     }
 
     public static string Fold(string s) => s.Normalize(NormalizationForm.FormKC).ToLowerInvariant();

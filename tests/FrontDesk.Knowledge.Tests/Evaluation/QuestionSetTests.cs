@@ -10,13 +10,13 @@ public sealed class QuestionSetTests
 {
     private static readonly string EvalDirectory = Path.GetFullPath(Path.Combine(Corpus.ArticlesDirectory, "..", "..", "eval"));
 
-    // knowledge/eval/*.jsonl (listing-requests.jsonl and intents-*.jsonl have other formats) and the shared seeds dev set.
+    // knowledge/eval/*.jsonl (listing-requests, intents-* and dialogues-* have other formats) and the shared seeds dev set.
     public static TheoryData<string> QuestionFiles()
     {
         var files = new TheoryData<string>();
         foreach (var file in Directory.EnumerateFiles(EvalDirectory, "*.jsonl").Order(StringComparer.Ordinal))
         {
-            if (Path.GetFileName(file) is not "listing-requests.jsonl" && !Path.GetFileName(file).StartsWith("intents-", StringComparison.Ordinal))
+            if (Path.GetFileName(file) is not "listing-requests.jsonl" && !Path.GetFileName(file).StartsWith("intents-", StringComparison.Ordinal) && !Path.GetFileName(file).StartsWith("dialogues-", StringComparison.Ordinal))
             {
                 files.Add(Path.GetFileName(file));
             }

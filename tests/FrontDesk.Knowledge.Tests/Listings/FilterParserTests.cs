@@ -26,6 +26,7 @@ public sealed class FilterParserTests
     [InlineData("長野市の家", "長野県", "長野市")]
     [InlineData("松本の家", "長野県", "松本市")]
     [InlineData("まつもと市の家", "長野県", "松本市")]
+    [InlineData("ひだ市の空き家", "岐阜県", "飛騨市")]
     [InlineData("駒ケ根の家", "長野県", "駒ヶ根市")]
     [InlineData("東京から通える山梨の家", "山梨県", null)]
     public void Places_are_read_at_prefecture_and_municipality_level_with_readings_and_abbreviations(string text, string prefecture, string? municipality)
@@ -53,6 +54,9 @@ public sealed class FilterParserTests
     [InlineData("賃貸 8万", Deal.Rent, 80_000L)]
     [InlineData("予算1億円", Deal.Sale, 100_000_000L)]
     [InlineData("¥50,000 rent", Deal.Rent, 50_000L)]
+    [InlineData("月3万5千円以下", Deal.Rent, 35_000L)]
+    [InlineData("家賃3万5000円まで", Deal.Rent, 35_000L)]
+    [InlineData("予算1億2000万円まで", Deal.Sale, 120_000_000L)]
     public void Budgets_in_yen_and_man_yen_become_a_price_or_a_monthly_rent(string text, Deal deal, long yen)
     {
         var f = F(text);

@@ -11,6 +11,9 @@ namespace FrontDesk.Bot.Flows.Guidance;
 /// </summary>
 public abstract class GuidanceFlow(RuleBookProvider rules) : FormFlow
 {
+    /// <summary>A guide asks about a situation, not personal data: small talk and office facts get their own reply.</summary>
+    public override bool GivesWayTo(Intent intent) => true;
+
     /// <summary>Where the answers and the result are kept for a coordinator: guide.{ProfileName}.*.</summary>
     public abstract string ProfileName { get; }
     protected abstract IReadOnlyCollection<RuleTopic> Topics { get; }
