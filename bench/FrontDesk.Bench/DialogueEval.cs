@@ -49,8 +49,6 @@ public static class DialogueEval
             EnvironmentName = "Development",
         });
         builder.Logging.ClearProviders();
-        // Development validates every service at build; the console's authorization needs the web host's routing, absent here.
-        builder.ConfigureContainer(new DefaultServiceProviderFactory(new ServiceProviderOptions { ValidateOnBuild = false, ValidateScopes = true }));
         // Throwaway personal-data keys, as `./frontdesk up` makes for the demo, so the registration form runs.
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {

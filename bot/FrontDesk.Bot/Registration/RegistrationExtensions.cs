@@ -21,7 +21,10 @@ public static class RegistrationExtensions
         services.AddSingleton<TextIntent, RegistrationAccount>();
         services.AddTransient<RegistrationMaintenanceJob>();
         services.AddRecurringJob<RegistrationMaintenanceJob>(RegistrationMaintenanceJob.JobId, JobQueues.Bot, "15 * * * *", j => j.RunAsync(CancellationToken.None));
-        services.AddAuthorizationBuilder().AddPolicy(RegistrationConsole.RegistrarPolicy, p => p.RequireAuthenticatedUser().RequireRole(RegistrationConsole.RegistrarRoles));
+        // Only the policy: the web host adds authorization itself (AddStaff); hosts without endpoints (the terminal chat,
+        // the bench) must not get authorization services that need routing.
+        services.Configure<Microsoft.AspNetCore.Authorization.AuthorizationOptions>(o =>
+            o.AddPolicy(RegistrationConsole.RegistrarPolicy, p => p.RequireAuthenticatedUser().RequireRole(RegistrationConsole.RegistrarRoles)));
         services.AddSingleton(new MenuEntry(40, new("ふるさと住民登録", "Furusato registration"),
             new("地域とつながる登録（確認・変更・削除もこちら）", "Stay connected with the region"), Commands.StartFlow, RegistrationFlow.FlowName));
         return builder;

@@ -14,11 +14,9 @@ namespace FrontDesk.Bot.Terminal;
 /// </summary>
 public static class TerminalChat
 {
-    public static async Task<int> RunAsync(string[] args)
+    /// <summary>The chat's host: the engine, the jobs that load the content, the terminal as the channel.</summary>
+    public static HostApplicationBuilder Builder(string[] args, TerminalScreen screen)
     {
-        Console.InputEncoding = Encoding.UTF8;
-        Console.OutputEncoding = Encoding.UTF8;
-
         var builder = Host.CreateApplicationBuilder(args);
         // Only problems between the chat lines: this rule comes after appsettings.json's, so it wins.
         builder.Logging.AddFilter(null, LogLevel.Warning);
@@ -27,8 +25,17 @@ public static class TerminalChat
         builder.AddConversationEngine();
         builder.AddKnowledgeJobs(schedule: false);
         builder.AddListingJobs(schedule: false);
-        var screen = new TerminalScreen(Console.Out);
         builder.Services.AddSingleton<IChannelSender>(screen);
+        return builder;
+    }
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        Console.InputEncoding = Encoding.UTF8;
+        Console.OutputEncoding = Encoding.UTF8;
+
+        var screen = new TerminalScreen(Console.Out);
+        var builder = Builder(args, screen);
         using var host = builder.Build();
 
         var ct = CancellationToken.None;

@@ -24,4 +24,15 @@ public sealed class TerminalChatTests(TestDatabase db) : IClassFixture<TestDatab
         await host.Engine.HandleAsync(me, screen.Interpret("二地域居住です"), CancellationToken.None);
         Assert.Contains("（2/4）", output.ToString());
     }
+
+    [Fact]
+    public void The_chat_host_builds_as_the_demo_starts_it_with_every_service_validated()
+    {
+        // `./frontdesk chat` runs in Development, where every service is validated at build (a registration needing the
+        // web host's routing once broke it).
+        var builder = TerminalChat.Builder(["--environment", "Development", "--Database:ConnectionString", db.ConnectionString], new TerminalScreen(new StringWriter()));
+        Assert.Equal("Development", builder.Environment.EnvironmentName);
+        using var host = builder.Build();
+        Assert.NotNull(host.Services.GetRequiredService<ConversationEngine>());
+    }
 }
