@@ -50,8 +50,8 @@ public sealed partial class HandoffDesk(OfficeHours hours, FieldCipher cipher, I
             return new LocalText($"ただいまの待ち時間の目安は{minutes}分ほどです。このままお待ちください。", $"The expected wait is about {minutes} minutes. Please stay here.");
         }
         var (hoursText, next) = (hours.Describe(), hours.DescribeNextOpening(now));
-        return new LocalText($"ただいま受付時間外です（受付: {hoursText.Ja}）。{next.Ja}以降に相談員が確認し、こちらでお返事します。",
-            $"We are closed now (hours: {hoursText.En}). A coordinator will read this and reply here from {next.En}.");
+        return new LocalText($"ただいま受付時間外です。受付時間は{hoursText.Ja}です。{next.Ja}以降に相談員が確認し、こちらでお返事します。",
+            $"We are closed now; our hours are {hoursText.En}. A coordinator will read this and reply here from {next.En}.");
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Handoff requested on channel {Channel}: {Reason}")]
