@@ -29,7 +29,7 @@ public sealed partial class HandoffDesk(OfficeHours hours, FieldCipher cipher, I
             };
 
         var open = hours.IsOpen(turn.Now);
-        var when = ExpectedReply(turn.Now);
+        var when = ExpectedReply(turn.Now, turn.Address.IsSharedDevice);
         // A callback is offered only where its contact can be stored sealed.
         var offerCallback = !open && cipher.Enabled;
         var callback = !offerCallback ? new LocalText("", "") : new LocalText("\nお電話やメールでの折り返しをご希望でしたら「折り返しを依頼する」を押してください。",
@@ -42,7 +42,7 @@ public sealed partial class HandoffDesk(OfficeHours hours, FieldCipher cipher, I
     public bool CanTakeCallbacks => cipher.Enabled;
 
     /// <summary>When a person will answer: the expected wait in office hours, the next opening out of them.</summary>
-    public LocalText ExpectedReply(DateTimeOffset now)
+    public LocalText ExpectedReply(DateTimeOffset now, bool sharedDevice = false)
     {
         if (hours.IsOpen(now))
         {
@@ -50,6 +50,10 @@ public sealed partial class HandoffDesk(OfficeHours hours, FieldCipher cipher, I
             return new LocalText($"ただいまの待ち時間の目安は{minutes}分ほどです。このままお待ちください。", $"The expected wait is about {minutes} minutes. Please stay here.");
         }
         var (hoursText, next) = (hours.Describe(), hours.DescribeNextOpening(now));
+        // A kiosk screen is wiped when the visitor leaves: no reply is promised there.
+        if (sharedDevice)
+            return new LocalText($"ただいま受付時間外です。受付時間は{hoursText.Ja}です。この画面では相談員からお返事できません。画面の「LINEで続ける」でLINEに移り、「相談員と話したい」と送っていただければ、{next.Ja}以降に相談員がLINEでお返事します。",
+                $"We are closed now; our hours are {hoursText.En}. A coordinator cannot reply on this screen: use \"Continue on LINE\" on the screen, send \"talk to a person\" there, and a coordinator will reply on LINE from {next.En}.");
         return new LocalText($"ただいま受付時間外です。受付時間は{hoursText.Ja}です。{next.Ja}以降に相談員が確認し、こちらでお返事します。",
             $"We are closed now; our hours are {hoursText.En}. A coordinator will read this and reply here from {next.En}.");
     }

@@ -76,7 +76,7 @@ public sealed partial class HandoffMiddleware(HandoffRules rules, HandoffDesk de
 
     void AcknowledgeWaiting(TurnContext turn)
     {
-        var when = desk.ExpectedReply(turn.Now);
+        var when = desk.ExpectedReply(turn.Now, turn.Address.IsSharedDevice);
         var offerCallback = !hours.IsOpen(turn.Now) && desk.CanTakeCallbacks;
         turn.Say(new LocalText($"メッセージは相談員に届いています。{when.Ja}", $"Your message has reached our coordinators. {when.En}"),
             offerCallback ? [CallbackRequests.OfferButton(turn), BackToBotButton(turn)] : [BackToBotButton(turn)]);

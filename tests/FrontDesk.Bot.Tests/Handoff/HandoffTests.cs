@@ -224,6 +224,20 @@ public sealed class HandoffTests(TestDatabase db) : IClassFixture<TestDatabase>,
     }
 
     [Fact]
+    public async Task Out_of_hours_the_kiosk_promises_no_reply_on_its_screen_and_points_to_LINE()
+    {
+        var saturdayMorning = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 10, 0, 0, TimeSpan.FromHours(9)).ToUniversalTime());
+        await using var weekend = await BotHost.StartAsync(db.ConnectionString, services: s => s.AddSingleton<TimeProvider>(saturdayMorning));
+        var visitor = new ConversationAddress(ConversationAddress.KioskChannel, "h14");
+        await weekend.Engine.HandleAsync(visitor, Activity.Command(Commands.Contact, "kiosk"), CancellationToken.None);
+        var said = await db.ScalarAsync<string>(
+            "select string_agg(activity->>'text', '\n' order by id) from conversation.transcript where conversation_key = @k and direction = 'o'", ("k", visitor.Key));
+        Assert.Contains("この画面では相談員からお返事できません", said);
+        Assert.Contains("「LINEで続ける」", said);
+        Assert.DoesNotContain("こちらでお返事します", said);
+    }
+
+    [Fact]
     public async Task A_conversation_nobody_claims_gets_one_reminder_after_the_configured_wait()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 1, 0, 0, TimeSpan.Zero)); // Tuesday 10:00 in Tokyo
