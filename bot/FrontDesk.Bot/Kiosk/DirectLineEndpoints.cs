@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Threading.RateLimiting;
 using FrontDesk.Bot.Conversations;
 using FrontDesk.Bot.Infrastructure;
 using Microsoft.Extensions.Options;
@@ -20,11 +19,13 @@ public static partial class DirectLineEndpoints
     public static void MapDirectLine(this IEndpointRouteBuilder endpoints)
     {
         var dl = endpoints.MapGroup(BasePath).AddEndpointFilter<DirectLineAuthorization>();
-        dl.MapPost("/tokens/generate", GenerateTokenAsync).WithMetadata(new DirectLineAccess(DirectLineCredential.DeviceKey));
+        dl.MapPost("/tokens/generate", GenerateTokenAsync).WithMetadata(new DirectLineAccess(DirectLineCredential.DeviceKey))
+            .RequireRateLimiting(DeviceRateLimit.Name);
         dl.MapPost("/tokens/refresh", RefreshToken);
-        dl.MapPost("/conversations", StartAsync).WithMetadata(new DirectLineAccess(DirectLineCredential.DeviceKeyOrConversationToken));
+        dl.MapPost("/conversations", StartAsync).WithMetadata(new DirectLineAccess(DirectLineCredential.DeviceKeyOrConversationToken))
+            .RequireRateLimiting(DeviceRateLimit.Name);
         dl.MapGet("/conversations/{id}", Reconnect);
-        dl.MapPost("/conversations/{id}/activities", PostActivityAsync);
+        dl.MapPost("/conversations/{id}/activities", PostActivityAsync).RequireRateLimiting(DeviceRateLimit.Name);
         // Polled several times a second per kiosk: the token is checked by the filter and the conversation in the read itself.
         dl.MapGet("/conversations/{id}/activities", GetActivitiesAsync)
             .WithMetadata(new DirectLineAccess(DirectLineCredential.ConversationToken, LooksUpConversation: false));
@@ -62,11 +63,9 @@ public static partial class DirectLineEndpoints
     }
 
     /// <summary>The page exchanges its device key for a new conversation and its token (Direct Line's "generate token").</summary>
-    static async Task<IResult> GenerateTokenAsync([AsParameters] DirectLineRequest request, DeviceRateLimiter limiter, CancellationToken ct)
+    static async Task<IResult> GenerateTokenAsync([AsParameters] DirectLineRequest request, CancellationToken ct)
     {
         var device = request.Caller.Device;
-        if (!limiter.TryAcquire(device))
-            return TooMany(request.Http);
         var id = await request.Conversations.CreateAsync(device, ct);
         LogCreated(request.Logger, device);
         return Results.Ok(request.TokenBody(id, device));
@@ -79,13 +78,11 @@ public static partial class DirectLineEndpoints
     /// POST /conversations with a conversation token starts that conversation (Web Chat given a token); with a device
     /// key it creates one first. The first start greets the visitor.
     /// </summary>
-    static async Task<IResult> StartAsync([AsParameters] DirectLineRequest request, TurnDispatcher dispatcher, DeviceRateLimiter limiter, CancellationToken ct)
+    static async Task<IResult> StartAsync([AsParameters] DirectLineRequest request, TurnDispatcher dispatcher, CancellationToken ct)
     {
         var (device, id) = request.Caller;
         if (id is null)
         {
-            if (!limiter.TryAcquire(device))
-                return TooMany(request.Http);
             id = await request.Conversations.CreateAsync(device, ct);
             LogCreated(request.Logger, device);
         }
@@ -103,16 +100,10 @@ public static partial class DirectLineEndpoints
     static IResult Reconnect(string id, [AsParameters] DirectLineRequest request) =>
         Results.Ok(request.TokenBody(id, request.Caller.Device, withStreamUrl: true));
 
-    static async Task<IResult> PostActivityAsync(string id, [AsParameters] DirectLineRequest request, TurnDispatcher dispatcher, DeviceRateLimiter limiter,
+    static async Task<IResult> PostActivityAsync(string id, [AsParameters] DirectLineRequest request, TurnDispatcher dispatcher,
         IOptions<KioskOptions> options, TimeProvider time, CancellationToken ct)
     {
         var device = request.Caller.Device;
-        if (!limiter.TryAcquire(device))
-        {
-            LogRateLimited(request.Logger, device);
-            return TooMany(request.Http);
-        }
-
         var (posted, problem) = await ReadActivityAsync(request.Http.Request, options.Value.MaxActivityBytes, ct);
         if (problem is not null)
             return problem;
@@ -192,12 +183,6 @@ public static partial class DirectLineEndpoints
     static IResult TooLarge(int maxBytes) =>
         Error(StatusCodes.Status413PayloadTooLarge, "MessageSizeTooBig", $"Activities are limited to {maxBytes} bytes.");
 
-    static IResult TooMany(HttpContext http)
-    {
-        http.Response.Headers.RetryAfter = "2";
-        return Error(StatusCodes.Status429TooManyRequests, "TooManyRequests", "This kiosk is sending too fast. Please wait a moment and try again.");
-    }
-
     public static IResult Error(int status, string code, string message) =>
         Results.Json(new JsonObject { ["error"] = new JsonObject { ["code"] = code, ["message"] = message } }, statusCode: status);
 
@@ -208,29 +193,4 @@ public static partial class DirectLineEndpoints
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Kiosk conversation ended on device {Device}")]
     static partial void LogEnded(ILogger logger, string device);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Kiosk device {Device} is posting too fast; request refused")]
-    static partial void LogRateLimited(ILogger logger, string device);
-}
-
-/// <summary>A token bucket per device: a stuck key or a script on the page cannot flood the engine.</summary>
-public sealed class DeviceRateLimiter(IOptions<KioskOptions> options) : IDisposable
-{
-    readonly PartitionedRateLimiter<string> limiter = PartitionedRateLimiter.Create<string, string>(device =>
-        RateLimitPartition.GetTokenBucketLimiter(device, _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = options.Value.PostBurst,
-            TokensPerPeriod = Math.Max(1, (int)Math.Ceiling(options.Value.PostsPerMinute / 60.0)),
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        }));
-
-    public bool TryAcquire(string device)
-    {
-        using var lease = limiter.AttemptAcquire(device);
-        return lease.IsAcquired;
-    }
-
-    public void Dispose() => limiter.Dispose();
 }

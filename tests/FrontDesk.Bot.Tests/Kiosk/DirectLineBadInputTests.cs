@@ -188,4 +188,29 @@ public sealed class DirectLineBadInputTests(TestDatabase db) : IClassFixture<Tes
         using var later = await kiosk.SendAsync(HttpMethod.Post, $"/v3/directline/conversations/{id}/activities", token, """{"type":"message","from":{"id":"v"},"text":"ヘルプ"}""");
         Assert.Equal(HttpStatusCode.OK, later.StatusCode);
     }
+
+    [Fact]
+    public async Task A_burst_of_new_conversations_from_one_device_is_rate_limited_but_wrong_keys_are_refused_as_such()
+    {
+        var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage? limited = null;
+        for (var i = 0; i < 60; i++)
+        {
+            var response = await kiosk.SendAsync(HttpMethod.Post, "/v3/directline/tokens/generate", KioskTestApp.DeviceKey);
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+                limited ??= response;
+        }
+        Assert.Contains(HttpStatusCode.OK, statuses);
+        Assert.NotNull(limited);
+        Assert.Equal("TooManyRequests", await CodeOf(limited));
+        Assert.True(limited.Headers.RetryAfter is not null);
+
+        // A key that names no device is not counted against any: it gets its 401, however often it tries.
+        for (var i = 0; i < 40; i++)
+        {
+            using var wrong = await kiosk.SendAsync(HttpMethod.Post, "/v3/directline/tokens/generate", "not-the-key-of-any-device");
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+    }
 }
