@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Json.Schema;
 using YamlDotNet.RepresentationModel;
 
 namespace FrontDesk.FakeLine;
@@ -11,35 +13,54 @@ public sealed record SchemaError(string Property, string Message)
 }
 
 /// <summary>
-/// An OpenAPI 3.0 document and a validator for the part of JSON Schema the LINE files use: $ref, type, required,
-/// properties, additionalProperties, enum, min/maxLength, min/maxItems, items, minimum/maximum, pattern,
-/// format: uri, allOf, oneOf, anyOf, nullable, and discriminator with mapping. Lengths are counted in UTF-16 code
-/// units, as LINE counts characters.
+/// An OpenAPI 3.0 document whose component schemas are checked by JsonSchema.Net. On load they become JSON Schema
+/// 2020-12: nullable becomes a null type, a discriminator dispatches on its tag with if/then (a subtype's allOf then
+/// names its base without the dispatch, so the base does not dispatch again), $ref siblings go (OpenAPI 3.0 ignores
+/// them), and min/maxLength count UTF-16 code units, as LINE counts characters.
 /// </summary>
 public sealed class OpenApiDocument
 {
-    const int MaxDepth = 100;
-    readonly JsonObject root;
-    readonly List<(Regex Template, string Method, JsonObject Operation)> operations = [];
-    readonly Dictionary<string, Regex> patterns = [];
+    const string DiscriminatorMark = "x-discriminator";
 
-    OpenApiDocument(JsonObject root)
+    static readonly EvaluationOptions Options = new()
     {
-        this.root = root;
+        OutputFormat = OutputFormat.Hierarchical,
+        RequireFormatValidation = true,
+        ProcessCustomKeywords = true,
+        // Error texts in English, whatever the machine's culture.
+        Culture = CultureInfo.InvariantCulture,
+    };
+
+    readonly List<(Regex Template, string Method, JsonObject Operation)> operations = [];
+    readonly JsonObject converted;
+    readonly string id;
+    readonly ConcurrentDictionary<string, JsonSchema> schemas = new();
+
+    OpenApiDocument(JsonObject root, string name)
+    {
         if (root["paths"] is JsonObject paths)
             foreach (var (path, item) in paths)
                 if (item is JsonObject methods)
                     foreach (var (method, operation) in methods)
                         if (operation is JsonObject op)
                             operations.Add((TemplateRegex(path), method.ToUpperInvariant(), op));
+        id = $"https://fake-line.test/{Uri.EscapeDataString(name)}";
+        converted = new JsonObject
+        {
+            ["$id"] = id,
+            ["$defs"] = ConvertComponents(root["components"]?["schemas"] as JsonObject ?? []),
+        };
     }
+
+    // Before any schema is read: a keyword unknown at reading stays unknown.
+    static OpenApiDocument() => SchemaKeywordRegistry.Register<Utf16LengthKeyword>(FakeLineSchemaContext.Default);
 
     public static OpenApiDocument Load(string path)
     {
         using var reader = new StreamReader(path);
         var yaml = new YamlStream();
         yaml.Load(reader);
-        return new OpenApiDocument((JsonObject)ToJson(yaml.Documents[0].RootNode)!);
+        return new OpenApiDocument((JsonObject)ToJson(yaml.Documents[0].RootNode)!, Path.GetFileName(path));
     }
 
     /// <summary>The messaging API and webhook files in shared/specs/line, found by walking up from the given folder.</summary>
@@ -57,9 +78,6 @@ public sealed class OpenApiDocument
         throw new FileNotFoundException($"shared/specs/line/{fileName} not found above {AppContext.BaseDirectory}");
     }
 
-    public JsonObject Schema(string name) =>
-        root["components"]?["schemas"]?[name] as JsonObject ?? throw new KeyNotFoundException($"No schema {name}");
-
     /// <summary>The $ref of the JSON request body of an operation, e.g. ("POST", "/v2/bot/message/push") → PushMessageRequest.</summary>
     public string? RequestSchemaRef(string method, string path)
     {
@@ -76,161 +94,234 @@ public sealed class OpenApiDocument
 
     public IReadOnlyList<SchemaError> ValidateRef(string schemaRef, JsonNode? instance)
     {
-        var errors = new List<SchemaError>();
+        // One schema per body type: the whole document with that type at its root.
+        var schema = schemas.GetOrAdd(schemaRef, r =>
+        {
+            var document = (JsonObject)converted.DeepClone();
+            document["$id"] = $"{id}/{Uri.EscapeDataString(DefName(r))}";
+            document["$ref"] = DefRef(r);
+            return JsonSchema.FromText(document.ToJsonString());
+        });
         // Re-parsed so that every value is JSON-backed: numbers then convert to any numeric type.
         var normalized = instance is null ? null : JsonNode.Parse(instance.ToJsonString());
-        Check(normalized, Resolve(schemaRef), schemaRef, "", errors, dispatchedFrom: null, depth: 0);
+        var results = schema.Evaluate(normalized, Options);
+        var errors = new List<SchemaError>();
+        if (!results.IsValid)
+            Collect(results, normalized, DefRef(schemaRef), errors);
         return errors.Distinct().ToList();
     }
 
-    JsonObject Resolve(string reference)
+    // --- OpenAPI 3.0 to JSON Schema 2020-12 ----------------------------------------------------------------
+
+    static JsonObject ConvertComponents(JsonObject components)
     {
-        if (!reference.StartsWith("#/", StringComparison.Ordinal))
-            throw new NotSupportedException("Only local references are supported: " + reference);
-        JsonNode? node = root;
-        foreach (var part in reference[2..].Split('/'))
-            node = node?[part.Replace("~1", "/").Replace("~0", "~")];
-        return node as JsonObject ?? throw new KeyNotFoundException("Unresolvable $ref " + reference);
+        // Each subtype named in a discriminator's mapping, with the bases whose dispatch its allOf must not repeat.
+        var basesOf = new Dictionary<string, HashSet<string>>();
+        foreach (var (name, node) in components)
+            if (node?["discriminator"]?["mapping"] is JsonObject mapping)
+                foreach (var (_, target) in mapping)
+                {
+                    var subtype = DefName(target!.GetValue<string>());
+                    if (!basesOf.TryGetValue(subtype, out var bases))
+                        basesOf[subtype] = bases = [];
+                    bases.Add(name);
+                }
+
+        var defs = new JsonObject();
+        foreach (var (name, node) in components)
+        {
+            var schema = (JsonObject)node!;
+            var plain = Convert(schema, basesOf.GetValueOrDefault(name));
+            if (schema["discriminator"] is not JsonObject discriminator)
+            {
+                defs[name] = plain;
+                continue;
+            }
+            defs[name + ".base"] = plain;
+            defs[name] = Dispatch(name, discriminator);
+        }
+        return defs;
     }
 
-    /// <summary>
-    /// Checks one value. <paramref name="dispatchedFrom"/> is the base schema whose discriminator led here: a subtype
-    /// lists its base in allOf, and the base's discriminator must not dispatch again for the same value.
-    /// </summary>
-    void Check(JsonNode? value, JsonObject schema, string? schemaRef, string path, List<SchemaError> errors, string? dispatchedFrom, int depth)
+    /// <summary>The base, then: an unknown tag is an error, a known one is checked against its subtype.</summary>
+    static JsonObject Dispatch(string name, JsonObject discriminator)
     {
-        if (depth > MaxDepth)
+        var property = discriminator["propertyName"]!.GetValue<string>();
+        var mapping = discriminator["mapping"] as JsonObject ?? [];
+        var parts = new JsonArray
         {
-            errors.Add(new(Show(path), "schema nesting too deep"));
-            return;
-        }
-        if (schema["$ref"] is JsonValue refValue)
-        {
-            var reference = refValue.GetValue<string>();
-            Check(value, Resolve(reference), reference, path, errors, dispatchedFrom, depth + 1);
-            return;
-        }
-        if (value is null && schema["nullable"] is JsonValue nullable && nullable.GetValue<bool>())
-            return;
-
-        if (schema["type"] is JsonValue typeNode && !HasType(value, typeNode.GetValue<string>()))
-        {
-            errors.Add(new(Show(path), $"must be {typeNode.GetValue<string>()}, was {Describe(value)}"));
-            return;
-        }
-        if (schema["enum"] is JsonArray allowed && !allowed.Any(a => JsonNode.DeepEquals(a, value)))
-            errors.Add(new(Show(path), $"must be one of [{string.Join(", ", allowed.Select(a => a?.ToJsonString()))}]"));
-
-        switch (value)
-        {
-            case JsonValue v when v.TryGetValue<string>(out var s):
-                CheckString(s, schema, path, errors);
-                break;
-            case JsonValue v when v.TryGetValue<double>(out var number):
-                if (schema["minimum"] is JsonValue min && number < min.GetValue<double>())
-                    errors.Add(new(Show(path), $"must be at least {min}"));
-                if (schema["maximum"] is JsonValue max && number > max.GetValue<double>())
-                    errors.Add(new(Show(path), $"must be at most {max}"));
-                break;
-            case JsonArray array:
-                if (schema["minItems"] is JsonValue minItems && array.Count < minItems.GetValue<int>())
-                    errors.Add(new(Show(path), $"must have at least {minItems} items, had {array.Count}"));
-                if (schema["maxItems"] is JsonValue maxItems && array.Count > maxItems.GetValue<int>())
-                    errors.Add(new(Show(path), $"must have at most {maxItems} items, had {array.Count}"));
-                if (schema["items"] is JsonObject itemSchema)
-                    for (var i = 0; i < array.Count; i++)
-                        Check(array[i], itemSchema, null, $"{path}[{i}]", errors, null, depth + 1);
-                break;
-            case JsonObject obj:
-                CheckObject(obj, schema, path, errors, depth);
-                break;
-        }
-
-        if (schema["allOf"] is JsonArray allOf)
-            foreach (var part in allOf.OfType<JsonObject>())
-                Check(value, part, null, path, errors, dispatchedFrom, depth + 1);
-        if (schema["oneOf"] is JsonArray oneOf)
-        {
-            var passing = oneOf.OfType<JsonObject>().Count(part => Passes(value, part, path, depth));
-            if (passing != 1)
-                errors.Add(new(Show(path), $"must match exactly one schema in oneOf, matched {passing}"));
-        }
-        if (schema["anyOf"] is JsonArray anyOf && !anyOf.OfType<JsonObject>().Any(part => Passes(value, part, path, depth)))
-            errors.Add(new(Show(path), "must match at least one schema in anyOf"));
-
-        if (schema["discriminator"] is JsonObject discriminator && value is JsonObject instance && (schemaRef is null || schemaRef != dispatchedFrom))
-        {
-            var property = discriminator["propertyName"]!.GetValue<string>();
-            if (instance[property] is JsonValue tag && tag.TryGetValue<string>(out var name))
+            new JsonObject { ["$ref"] = $"#/$defs/{name}.base" },
+            new JsonObject
             {
-                var target = discriminator["mapping"]?[name]?.GetValue<string>()
-                    ?? (root["components"]?["schemas"]?[name] is not null ? $"#/components/schemas/{name}" : null);
-                if (target is null)
-                    errors.Add(new(Show(Join(path, property)), $"unknown value '{name}'"));
-                else
-                    Check(value, Resolve(target), target, path, errors, dispatchedFrom: schemaRef, depth + 1);
+                ["if"] = new JsonObject { ["required"] = new JsonArray(property) },
+                ["then"] = new JsonObject
+                {
+                    ["properties"] = new JsonObject
+                    {
+                        [property] = new JsonObject
+                        {
+                            ["enum"] = new JsonArray(mapping.Select(m => (JsonNode?)m.Key).ToArray()),
+                            [DiscriminatorMark] = true,
+                        },
+                    },
+                },
+            },
+        };
+        foreach (var (tag, target) in mapping)
+            parts.Add(new JsonObject
+            {
+                ["if"] = new JsonObject
+                {
+                    ["properties"] = new JsonObject { [property] = new JsonObject { ["const"] = tag } },
+                    ["required"] = new JsonArray(property),
+                },
+                ["then"] = new JsonObject { ["$ref"] = DefRef(target!.GetValue<string>()) },
+            });
+        return new JsonObject { ["allOf"] = parts };
+    }
+
+    /// <summary>One schema; <paramref name="dispatchedFrom"/> are the bases its own allOf names without their dispatch.</summary>
+    static JsonObject Convert(JsonObject schema, HashSet<string>? dispatchedFrom = null)
+    {
+        if (schema["$ref"] is JsonValue reference)
+        {
+            var target = DefName(reference.GetValue<string>());
+            return new JsonObject { ["$ref"] = dispatchedFrom?.Contains(target) == true ? $"#/$defs/{target}.base" : DefRef(reference.GetValue<string>()) };
+        }
+        var result = new JsonObject();
+        JsonObject? length = null;
+        foreach (var (key, value) in schema)
+        {
+            switch (key, value)
+            {
+                case ("properties", JsonObject properties):
+                    result[key] = new JsonObject(properties.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)Convert((JsonObject)p.Value!))));
+                    break;
+                case ("items" or "additionalProperties" or "not", JsonObject child):
+                    result[key] = Convert(child);
+                    break;
+                case ("allOf", JsonArray parts):
+                    result[key] = new JsonArray(parts.Select(p => (JsonNode?)Convert((JsonObject)p!, dispatchedFrom)).ToArray());
+                    break;
+                case ("oneOf" or "anyOf", JsonArray parts):
+                    result[key] = new JsonArray(parts.Select(p => (JsonNode?)Convert((JsonObject)p!)).ToArray());
+                    break;
+                case ("minLength" or "maxLength", _):
+                    length ??= [];
+                    length[key == "minLength" ? "min" : "max"] = value!.DeepClone();
+                    break;
+                case ("nullable" or "discriminator", _):
+                    break;
+                default:
+                    result[key] = value?.DeepClone();
+                    break;
             }
         }
-    }
-
-    bool Passes(JsonNode? value, JsonObject schema, string path, int depth)
-    {
-        var scratch = new List<SchemaError>();
-        Check(value, schema, null, path, scratch, null, depth + 1);
-        return scratch.Count == 0;
-    }
-
-    void CheckString(string s, JsonObject schema, string path, List<SchemaError> errors)
-    {
-        if (schema["minLength"] is JsonValue min && s.Length < min.GetValue<int>())
-            errors.Add(new(Show(path), $"must be at least {min} characters, was {s.Length}"));
-        if (schema["maxLength"] is JsonValue max && s.Length > max.GetValue<int>())
-            errors.Add(new(Show(path), $"must be at most {max} characters, was {s.Length}"));
-        if (schema["pattern"] is JsonValue pattern)
+        if (length is not null)
+            result[Utf16LengthKeyword.Name] = length;
+        if (schema["nullable"] is JsonValue nullable && nullable.GetValue<bool>())
         {
-            var text = pattern.GetValue<string>();
-            Regex regex;
-            lock (patterns)
+            if (result["type"] is JsonValue type)
+                result["type"] = new JsonArray(type.GetValue<string>(), "null");
+            if (result["enum"] is JsonArray allowed)
+                allowed.Add(null);
+        }
+        return result;
+    }
+
+    static string DefName(string reference) =>
+        reference.StartsWith("#/components/schemas/", StringComparison.Ordinal)
+            ? reference["#/components/schemas/".Length..]
+            : throw new NotSupportedException("Only references to component schemas are supported: " + reference);
+
+    static string DefRef(string reference) => "#/$defs/" + DefName(reference);
+
+    // --- results to errors, in the shape LINE answers with ("messages[0].text") -------------------------------
+
+    void Collect(EvaluationResults node, JsonNode? instance, string root, List<SchemaError> errors)
+    {
+        if (node.IsValid)
+            return;
+        if (node.Errors is { } found)
+            foreach (var (keyword, message) in found)
+                errors.AddRange(Describe(node, keyword, message, instance, root));
+        foreach (var child in node.Details)
+        {
+            // A failing branch of oneOf/anyOf or a failing condition is no error of its own: the parent says what failed.
+            var path = child.EvaluationPath.ToString();
+            if (!Regex.IsMatch(path, @"/(oneOf|anyOf)/\d+$|/(if|not)$"))
+                Collect(child, instance, root, errors);
+        }
+    }
+
+    IEnumerable<SchemaError> Describe(EvaluationResults node, string keyword, string message, JsonNode? instance, string root)
+    {
+        var pointer = node.InstanceLocation.ToString();
+        var value = Find(instance, pointer);
+        var schema = SchemaAt(root, node.EvaluationPath.ToString());
+        var property = Show(instance, pointer);
+        switch (keyword)
+        {
+            case "required" when value is JsonObject obj && schema is { } s && s["required"] is JsonArray required:
+                foreach (var name in required.Select(r => r!.GetValue<string>()).Where(n => !obj.ContainsKey(n)))
+                    yield return new(Join(property, name), "is required");
+                break;
+            case "type":
+                var expected = schema?["type"] is JsonArray types ? string.Join(" or ", types) : schema?["type"]?.ToString();
+                yield return new(property, $"must be {expected}, was {Describe(value)}");
+                break;
+            case "enum" when schema is { } s && s[DiscriminatorMark] is not null:
+                yield return new(property, $"unknown value {value?.ToJsonString()}");
+                break;
+            case "":
+                yield return new(property, "is not allowed");
+                break;
+            default:
+                yield return new(property, message);
+                break;
+        }
+    }
+
+    /// <summary>The schema an evaluation path ends at, following each $ref from the evaluated reference.</summary>
+    JsonNode? SchemaAt(string root, string evaluationPath)
+    {
+        JsonNode? node = new JsonObject { ["$ref"] = root };
+        foreach (var segment in Segments(evaluationPath))
+            node = segment == "$ref" && node?["$ref"] is JsonValue reference
+                ? Find(converted, Uri.UnescapeDataString(reference.GetValue<string>()[(reference.GetValue<string>().IndexOf('#') + 1)..]))
+                : Find(node, "/" + segment.Replace("~", "~0").Replace("/", "~1"));
+        return node;
+    }
+
+    static JsonNode? Find(JsonNode? node, string pointer)
+    {
+        foreach (var segment in Segments(pointer))
+            node = node switch
             {
-                if (!patterns.TryGetValue(text, out regex!))
-                    patterns[text] = regex = new Regex(text, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-            }
-            if (!regex.IsMatch(s))
-                errors.Add(new(Show(path), $"must match {text}"));
-        }
-        if (schema["format"] is JsonValue format && format.GetValue<string>() == "uri"
-            && !(Uri.TryCreate(s, UriKind.Absolute, out var uri) && uri.Scheme.Length > 0))
-            errors.Add(new(Show(path), "must be an absolute URI"));
+                JsonArray array when int.TryParse(segment, out var i) && i < array.Count => array[i],
+                JsonObject obj => obj[segment],
+                _ => null,
+            };
+        return node;
     }
 
-    void CheckObject(JsonObject obj, JsonObject schema, string path, List<SchemaError> errors, int depth)
+    /// <summary>"/messages/0/text" as LINE writes it: "messages[0].text"; the body itself is "(body)".</summary>
+    static string Show(JsonNode? instance, string pointer)
     {
-        if (schema["required"] is JsonArray required)
-            foreach (var name in required.Select(r => r!.GetValue<string>()))
-                if (!obj.ContainsKey(name))
-                    errors.Add(new(Show(Join(path, name)), "is required"));
-        var properties = schema["properties"] as JsonObject;
-        foreach (var (name, child) in obj)
+        var path = "";
+        var node = instance;
+        foreach (var segment in Segments(pointer))
         {
-            if (properties?[name] is JsonObject propertySchema)
-                Check(child, propertySchema, null, Join(path, name), errors, null, depth + 1);
-            else if (schema["additionalProperties"] is JsonObject additional)
-                Check(child, additional, null, Join(path, name), errors, null, depth + 1);
-            else if (schema["additionalProperties"] is JsonValue flag && !flag.GetValue<bool>())
-                errors.Add(new(Show(Join(path, name)), "is not allowed"));
+            path = node is JsonArray ? $"{path}[{segment}]" : Join(path, segment);
+            node = Find(node, "/" + segment.Replace("~", "~0").Replace("/", "~1"));
         }
+        return path.Length == 0 ? "(body)" : path;
     }
 
-    static bool HasType(JsonNode? value, string type) => type switch
-    {
-        "object" => value is JsonObject,
-        "array" => value is JsonArray,
-        "string" => value is JsonValue s && s.TryGetValue<string>(out _),
-        "boolean" => value is JsonValue b && b.TryGetValue<bool>(out _),
-        "integer" => value is JsonValue i && i.TryGetValue<double>(out var d) && Math.Floor(d) == d && !double.IsInfinity(d),
-        "number" => value is JsonValue n && n.TryGetValue<double>(out _),
-        _ => true,
-    };
+    static IEnumerable<string> Segments(string pointer) =>
+        pointer.Length == 0 ? [] : pointer[1..].Split('/').Select(s => s.Replace("~1", "/").Replace("~0", "~"));
+
+    static string Join(string path, string name) => path is "" or "(body)" ? name : path + "." + name;
 
     static string Describe(JsonNode? value) => value switch
     {
@@ -241,9 +332,6 @@ public sealed class OpenApiDocument
         JsonValue v when v.TryGetValue<bool>(out _) => "boolean",
         _ => "number",
     };
-
-    static string Join(string path, string name) => path.Length == 0 ? name : path + "." + name;
-    static string Show(string path) => path.Length == 0 ? "(body)" : path;
 
     static Regex TemplateRegex(string template) =>
         new("^" + Regex.Replace(Regex.Escape(template), @"\\\{[^}]+}", "[^/]+") + "$", RegexOptions.CultureInvariant);

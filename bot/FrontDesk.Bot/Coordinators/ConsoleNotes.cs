@@ -1,3 +1,4 @@
+using Dapper;
 using FrontDesk.Bot.Registration;
 using FrontDesk.Bot.Staff;
 using Npgsql;
@@ -26,34 +27,28 @@ public sealed class ConsoleNotes(NpgsqlDataSource db, FieldCipher cipher, StaffA
             return new(false, "メモが空です。");
         if (note.Length > MaxNoteLength)
             return new(false, $"メモが長すぎます（{note.Length:N0}文字）。{MaxNoteLength:N0}文字以内にしてください。");
-        await using var cmd = db.CreateCommand("""
-            insert into handoff.notes (conversation_key, login, text, key_id, sealed, created_at)
-            select @key, @login, @text, @keyId, @sealed, @now where exists (select from conversation.conversations where key = @key)
-            """);
         var sealedNote = cipher.Enabled ? cipher.Seal(NotePurpose, note) : null;
-        cmd.Parameters.AddWithValue("key", key);
-        cmd.Parameters.AddWithValue("login", login);
-        cmd.Parameters.Add(new NpgsqlParameter("text", NpgsqlTypes.NpgsqlDbType.Text) { Value = sealedNote is null ? note : DBNull.Value });
-        cmd.Parameters.Add(new NpgsqlParameter("keyId", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)sealedNote?.KeyId ?? DBNull.Value });
-        cmd.Parameters.Add(new NpgsqlParameter("sealed", NpgsqlTypes.NpgsqlDbType.Bytea) { Value = (object?)sealedNote?.Data ?? DBNull.Value });
-        cmd.Parameters.AddWithValue("now", time.GetUtcNow());
-        if (await cmd.ExecuteNonQueryAsync(ct) == 0)
-            return new(false, "会話が見つかりません。");
+        await using (var conn = await db.OpenConnectionAsync(ct))
+        {
+            var added = await conn.ExecuteAsync(new CommandDefinition("""
+                insert into handoff.notes (conversation_key, login, text, key_id, sealed, created_at)
+                select @key, @login, @text, @keyId, @sealed, @now where exists (select from conversation.conversations where key = @key)
+                """, new { key, login, text = sealedNote is null ? note : null, keyId = sealedNote?.KeyId, @sealed = sealedNote?.Data, now = time.GetUtcNow() },
+                cancellationToken: ct));
+            if (added == 0)
+                return new(false, "会話が見つかりません。");
+        }
         await accounts.AuditAsync(login, "note", key, null, ct);
         return new(true, "メモを残しました。");
     }
 
     public async Task<List<StaffNote>> NotesAsync(string key, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("select created_at, login, text, key_id, sealed from handoff.notes where conversation_key = @key order by id");
-        cmd.Parameters.AddWithValue("key", key);
-        var notes = new List<StaffNote>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-            notes.Add(new StaffNote(reader.GetFieldValue<DateTimeOffset>(0), reader.GetString(1), reader.IsDBNull(2)
-                ? OpenNote(reader.GetString(3), reader.GetFieldValue<byte[]>(4))
-                : reader.GetString(2)));
-        return notes;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var rows = await conn.QueryAsync<(DateTime At, string Login, string? Text, string? KeyId, byte[]? Sealed)>(new CommandDefinition(
+            "select created_at, login, text, key_id, sealed from handoff.notes where conversation_key = @key order by id", new { key }, cancellationToken: ct));
+        // Npgsql reads timestamptz as a UTC DateTime.
+        return rows.Select(r => new StaffNote(new DateTimeOffset(r.At), r.Login, r.Text ?? OpenNote(r.KeyId!, r.Sealed!))).ToList();
     }
 
     string OpenNote(string keyId, byte[] data)
@@ -70,12 +65,9 @@ public sealed class ConsoleNotes(NpgsqlDataSource db, FieldCipher cipher, StaffA
 
     public async Task<List<CannedResponse>> CannedAsync(CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("select id, title, body from handoff.canned_responses order by title, id");
-        var list = new List<CannedResponse>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-            list.Add(new CannedResponse(reader.GetInt64(0), reader.GetString(1), reader.GetString(2)));
-        return list;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return (await conn.QueryAsync<CannedResponse>(new CommandDefinition(
+            "select id, title, body from handoff.canned_responses order by title, id", cancellationToken: ct))).ToList();
     }
 
     /// <summary>Adds (id null) or edits a canned reply. Only admins get here (the endpoint's policy).</summary>
@@ -89,26 +81,23 @@ public sealed class ConsoleNotes(NpgsqlDataSource db, FieldCipher cipher, StaffA
             return new(false, $"題名は{MaxTitleLength}文字以内にしてください。");
         if (b.Length > ConsoleActions.MaxReplyLength)
             return new(false, $"本文が長すぎます（{b.Length:N0}文字）。{ConsoleActions.MaxReplyLength:N0}文字以内にしてください。");
-        await using var cmd = db.CreateCommand(id is null
-            ? "insert into handoff.canned_responses (title, body, updated_by, updated_at) values (@title, @body, @login, @now) returning id"
-            : "update handoff.canned_responses set title = @title, body = @body, updated_by = @login, updated_at = @now where id = @id returning id");
-        cmd.Parameters.AddWithValue("id", id ?? 0);
-        cmd.Parameters.AddWithValue("title", t);
-        cmd.Parameters.AddWithValue("body", b);
-        cmd.Parameters.AddWithValue("login", login);
-        cmd.Parameters.AddWithValue("now", time.GetUtcNow());
-        if (await cmd.ExecuteScalarAsync(ct) is not long saved)
+        long? saved;
+        await using (var conn = await db.OpenConnectionAsync(ct))
+            saved = await conn.ExecuteScalarAsync<long?>(new CommandDefinition(id is null
+                ? "insert into handoff.canned_responses (title, body, updated_by, updated_at) values (@title, @body, @login, @now) returning id"
+                : "update handoff.canned_responses set title = @title, body = @body, updated_by = @login, updated_at = @now where id = @id returning id",
+                new { id = id ?? 0, title = t, body = b, login, now = time.GetUtcNow() }, cancellationToken: ct));
+        if (saved is null)
             return new(false, "定型文が見つかりません。");
-        await accounts.AuditAsync(login, id is null ? "canned-add" : "canned-edit", saved.ToString(System.Globalization.CultureInfo.InvariantCulture), null, ct);
+        await accounts.AuditAsync(login, id is null ? "canned-add" : "canned-edit", saved.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), null, ct);
         return new(true, "定型文を保存しました。");
     }
 
     public async Task<ActionResult> DeleteCannedAsync(long id, string login, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("delete from handoff.canned_responses where id = @id");
-        cmd.Parameters.AddWithValue("id", id);
-        if (await cmd.ExecuteNonQueryAsync(ct) == 0)
-            return new(false, "定型文が見つかりません。");
+        await using (var conn = await db.OpenConnectionAsync(ct))
+            if (await conn.ExecuteAsync(new CommandDefinition("delete from handoff.canned_responses where id = @id", new { id }, cancellationToken: ct)) == 0)
+                return new(false, "定型文が見つかりません。");
         await accounts.AuditAsync(login, "canned-delete", id.ToString(System.Globalization.CultureInfo.InvariantCulture), null, ct);
         return new(true, "定型文を削除しました。");
     }

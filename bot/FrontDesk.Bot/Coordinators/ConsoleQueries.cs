@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Dapper;
 using FrontDesk.Bot.Conversations;
 using FrontDesk.Bot.Handoff;
 using Npgsql;
@@ -26,7 +27,8 @@ public sealed class ConsoleQueries(NpgsqlDataSource db)
 {
     public async Task<List<QueueItem>> QueueAsync(CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("""
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var rows = await conn.QueryAsync<(string Key, string Channel, string State, string Recent, string? Device)>(new CommandDefinition("""
             select c.key, c.channel, c.state::text,
                    coalesce((select json_agg(r order by r.id) from (
                        select t.id, t.created_at, t.direction, t.activity from conversation.transcript t
@@ -35,34 +37,27 @@ public sealed class ConsoleQueries(NpgsqlDataSource db)
             from conversation.conversations c
             where jsonb_typeof(c.state -> 'handoff') = 'object'
             order by c.state -> 'handoff' ->> 'requestedAt'
-            """);
-        var items = new List<QueueItem>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+            """, cancellationToken: ct));
+        return rows.Select(r =>
         {
-            var state = JsonSerializer.Deserialize<ConversationState>(reader.GetString(2), ConversationEngine.Json)!;
-            items.Add(new QueueItem(reader.GetString(0), reader.GetString(1), state.Handoff!, state.Profile, ReadLines(reader.GetString(3)),
-                reader.IsDBNull(4) ? null : reader.GetString(4)));
-        }
-        return items;
+            var state = JsonSerializer.Deserialize<ConversationState>(r.State, ConversationEngine.Json)!;
+            return new QueueItem(r.Key, r.Channel, state.Handoff!, state.Profile, ReadLines(r.Recent), r.Device);
+        }).ToList();
     }
 
     public static bool IsConversationKey(string key) => key.IndexOf(':') is > 0 and var colon && colon < key.Length - 1 && key.Length <= 300;
 
     public async Task<(ConversationState? State, List<TranscriptLine> Lines)> ConversationAsync(string key, CancellationToken ct, int lines = 200)
     {
-        await using var cmd = db.CreateCommand("""
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var (stateJson, recent) = await conn.QuerySingleAsync<(string? State, string Recent)>(new CommandDefinition("""
             select (select state::text from conversation.conversations where key = @key),
                    coalesce((select json_agg(r order by r.id) from (
                        select t.id, t.created_at, t.direction, t.activity from conversation.transcript t
                        where t.conversation_key = @key order by t.id desc limit @lines) r), '[]')::text
-            """);
-        cmd.Parameters.AddWithValue("key", key);
-        cmd.Parameters.AddWithValue("lines", lines);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        var state = reader.IsDBNull(0) ? null : JsonSerializer.Deserialize<ConversationState>(reader.GetString(0), ConversationEngine.Json);
-        return (state, ReadLines(reader.GetString(1)));
+            """, new { key, lines }, cancellationToken: ct));
+        var state = stateJson is null ? null : JsonSerializer.Deserialize<ConversationState>(stateJson, ConversationEngine.Json);
+        return (state, ReadLines(recent));
     }
 
     /// <summary>The conversation as the hub announces it; null if it does not exist.</summary>
@@ -75,25 +70,21 @@ public sealed class ConsoleQueries(NpgsqlDataSource db)
 
     async Task<List<ConversationChange>> ChangesAsync(string where, string? key, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand($"""
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var rows = await conn.QueryAsync<(string Key, string Channel, int Version, string State, string Recent)>(new CommandDefinition($"""
             select c.key, c.channel, c.version, c.state::text,
                    coalesce((select json_agg(r order by r.id) from (
                        select t.id, t.created_at, t.direction, t.activity from conversation.transcript t
                        where t.conversation_key = c.key order by t.id desc limit 6) r), '[]')::text
             from conversation.conversations c where {where}
             order by c.state -> 'handoff' ->> 'requestedAt'
-            """);
-        cmd.Parameters.AddWithValue("key", (object?)key ?? DBNull.Value);
-        var changes = new List<ConversationChange>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+            """, new { key }, cancellationToken: ct));
+        return rows.Select(r =>
         {
-            var handoff = JsonSerializer.Deserialize<ConversationState>(reader.GetString(3), ConversationEngine.Json)!.Handoff;
+            var handoff = JsonSerializer.Deserialize<ConversationState>(r.State, ConversationEngine.Json)!.Handoff;
             var status = handoff switch { null => "closed", { Status: HandoffStatus.Waiting } => "waiting", _ => "active" };
-            changes.Add(new ConversationChange(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), status, handoff?.Coordinator,
-                handoff?.Reason, handoff?.RequestedAt, ReadLines(reader.GetString(4))));
-        }
-        return changes;
+            return new ConversationChange(r.Key, r.Channel, r.Version, status, handoff?.Coordinator, handoff?.Reason, handoff?.RequestedAt, ReadLines(r.Recent));
+        }).ToList();
     }
 
     public const int MaxSearchHits = 100;
@@ -104,7 +95,8 @@ public sealed class ConsoleQueries(NpgsqlDataSource db)
     /// </summary>
     public async Task<List<SearchHit>> SearchAsync(DateTimeOffset from, DateTimeOffset to, string? channel, string? keyword, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("""
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var rows = await conn.QueryAsync<(string Key, string Channel, DateTime First, DateTime Last, int Lines, string? Match)>(new CommandDefinition("""
             select t.conversation_key, min(c.channel), min(t.created_at), max(t.created_at), count(*)::int,
                    (array_agg(t.activity ->> 'text' order by t.id) filter (where @pattern::text is not null and t.activity ->> 'text' ilike @pattern))[1]
             from conversation.transcript t
@@ -114,18 +106,16 @@ public sealed class ConsoleQueries(NpgsqlDataSource db)
             having @pattern::text is null or bool_or(t.activity ->> 'text' ilike @pattern)
             order by max(t.created_at) desc
             limit @limit
-            """);
-        cmd.Parameters.AddWithValue("from", from.ToUniversalTime());
-        cmd.Parameters.AddWithValue("to", to.ToUniversalTime());
-        cmd.Parameters.AddWithValue("channel", string.IsNullOrEmpty(channel) ? DBNull.Value : channel);
-        cmd.Parameters.AddWithValue("pattern", string.IsNullOrWhiteSpace(keyword) ? DBNull.Value : "%" + EscapeLike(keyword.Trim()) + "%");
-        cmd.Parameters.AddWithValue("limit", MaxSearchHits);
-        var hits = new List<SearchHit>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-            hits.Add(new SearchHit(reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetFieldValue<DateTimeOffset>(3),
-                reader.GetInt32(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
-        return hits;
+            """, new
+            {
+                from = from.ToUniversalTime(),
+                to = to.ToUniversalTime(),
+                channel = string.IsNullOrEmpty(channel) ? null : channel,
+                pattern = string.IsNullOrWhiteSpace(keyword) ? null : "%" + EscapeLike(keyword.Trim()) + "%",
+                limit = MaxSearchHits,
+            }, cancellationToken: ct));
+        // Npgsql reads timestamptz as a UTC DateTime.
+        return rows.Select(r => new SearchHit(r.Key, r.Channel, new DateTimeOffset(r.First), new DateTimeOffset(r.Last), r.Lines, r.Match)).ToList();
     }
 
     static string EscapeLike(string text) => text.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_");

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Dapper;
 using Npgsql;
 using FrontDesk.Bot.Registration;
 using NpgsqlTypes;
@@ -23,34 +24,30 @@ public sealed class KioskConversations(NpgsqlDataSource db, FieldCipher cipher, 
     public async Task<string> CreateAsync(string device, CancellationToken ct)
     {
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        await using var cmd = db.CreateCommand("insert into kiosk.conversations (id, device, created_at) values ($1, $2, $3)");
-        cmd.Parameters.Add(new() { Value = id });
-        cmd.Parameters.Add(new() { Value = device });
-        cmd.Parameters.Add(new() { Value = time.GetUtcNow() });
-        await cmd.ExecuteNonQueryAsync(ct);
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition(
+            "insert into kiosk.conversations (id, device, created_at) values (@id, @device, @now)",
+            new { id, device, now = time.GetUtcNow() }, cancellationToken: ct));
         return id;
     }
 
     public async Task<KioskConversation?> FindAsync(string id, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("select id, device, started_at, ended_at, last_seq from kiosk.conversations where id = $1");
-        cmd.Parameters.Add(new() { Value = id });
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct))
-            return null;
-        return new KioskConversation(reader.GetString(0), reader.GetString(1),
-            reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2),
-            reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3),
-            reader.GetInt32(4));
+        await using var conn = await db.OpenConnectionAsync(ct);
+        // Npgsql reads timestamptz as a UTC DateTime.
+        var rows = await conn.QueryAsync<(string Id, string Device, DateTime? StartedAt, DateTime? EndedAt, int LastSeq)>(new CommandDefinition(
+            "select id, device, started_at, ended_at, last_seq from kiosk.conversations where id = @id", new { id }, cancellationToken: ct));
+        return rows.Select(c => new KioskConversation(c.Id, c.Device, c.StartedAt is { } s ? new DateTimeOffset(s) : null,
+            c.EndedAt is { } e ? new DateTimeOffset(e) : null, c.LastSeq)).SingleOrDefault();
     }
 
     /// <summary>True only for the first caller: the one that should greet.</summary>
     public async Task<bool> MarkStartedAsync(string id, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("update kiosk.conversations set started_at = $2 where id = $1 and started_at is null and ended_at is null");
-        cmd.Parameters.Add(new() { Value = id });
-        cmd.Parameters.Add(new() { Value = time.GetUtcNow() });
-        return await cmd.ExecuteNonQueryAsync(ct) == 1;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.ExecuteAsync(new CommandDefinition(
+            "update kiosk.conversations set started_at = @now where id = @id and started_at is null and ended_at is null",
+            new { id, now = time.GetUtcNow() }, cancellationToken: ct)) == 1;
     }
 
     /// <summary>Ends the conversation, which revokes its tokens, and drops its activity log from the kiosk's reach.</summary>

@@ -17,7 +17,7 @@ public static partial class KioskExtensions
         // Activities are sealed with the personal-data keys (Registration__Keys) when they are configured.
         services.TryAddSingleton<FieldCipher>();
         services.AddSingleton<KioskConversations>();
-        services.AddSingleton<DeviceRateLimiter>();
+        services.AddRateLimiter(limiter => limiter.AddPolicy<string, DeviceRateLimit>(DeviceRateLimit.Name));
         services.AddSingleton<IChannelSender, KioskSender>();
         services.AddTransient<KioskCleanupJob>();
         services.AddRecurringJob<KioskCleanupJob>(KioskCleanupJob.JobId, JobQueues.Bot, "*/10 * * * *", j => j.RunAsync(CancellationToken.None));

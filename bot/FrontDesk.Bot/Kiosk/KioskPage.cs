@@ -43,7 +43,7 @@ public static partial class KioskPage
 
     public static void MapKioskApi(this WebApplication app)
     {
-        var api = app.MapGroup("/kiosk/api");
+        var api = app.MapGroup("/kiosk/api").AddEndpointFilter<DirectLineAuthorization>();
         api.MapGet("/config", (IOptions<KioskOptions> options) =>
         {
             var o = options.Value;
@@ -56,15 +56,12 @@ public static partial class KioskPage
                 ["webSocket"] = o.WebSocket,
                 ["lineEnabled"] = o.LineAddFriendUrl.Length > 0,
             });
-        });
+        }).WithMetadata(new DirectLineAccess(DirectLineCredential.None));
 
-        api.MapPost("/continuation", async (HttpContext http, KioskConversations conversations, KioskTokens tokens, ContinuationCodes codes,
-            IOptions<KioskOptions> options, CancellationToken ct) =>
+        api.MapPost("/continuation", async (HttpContext http, ContinuationCodes codes, IOptions<KioskOptions> options, CancellationToken ct) =>
         {
-            var (token, failure) = await DirectLineEndpoints.AuthorizeAsync(http, null, conversations, tokens, ct);
-            if (failure is not null)
-                return failure;
-            var (code, expires) = await codes.IssueAsync(DirectLineEndpoints.Address(token!.ConversationId).Key, ct);
+            var conversationId = DirectLineAuthorization.Caller(http).ConversationId!;
+            var (code, expires) = await codes.IssueAsync(DirectLineEndpoints.Address(conversationId).Key, ct);
             var message = $"引き継ぎコード {code}";
             var template = options.Value.LineAddFriendUrl;
             return Results.Ok(new JsonObject
@@ -76,13 +73,10 @@ public static partial class KioskPage
             });
         });
 
-        api.MapGet("/continuation/{code}", async (string code, HttpContext http, KioskConversations conversations, KioskTokens tokens,
-            ContinuationCodes codes, CancellationToken ct) =>
+        api.MapGet("/continuation/{code}", async (string code, HttpContext http, ContinuationCodes codes, CancellationToken ct) =>
         {
-            var (token, failure) = await DirectLineEndpoints.AuthorizeAsync(http, null, conversations, tokens, ct);
-            if (failure is not null)
-                return failure;
-            var used = await codes.IsUsedAsync(code, DirectLineEndpoints.Address(token!.ConversationId).Key, ct);
+            var conversationId = DirectLineAuthorization.Caller(http).ConversationId!;
+            var used = await codes.IsUsedAsync(code, DirectLineEndpoints.Address(conversationId).Key, ct);
             return used is null
                 ? DirectLineEndpoints.Error(StatusCodes.Status404NotFound, "NotFound", "Unknown code.")
                 : Results.Ok(new JsonObject { ["used"] = used.Value });

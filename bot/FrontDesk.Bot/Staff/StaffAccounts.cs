@@ -1,3 +1,4 @@
+using Dapper;
 using Npgsql;
 
 namespace FrontDesk.Bot.Staff;
@@ -19,16 +20,12 @@ public sealed class StaffAccounts(NpgsqlDataSource db, PasswordVerifier verifier
             throw new ArgumentException($"Role must be one of: {string.Join(", ", Roles)}.", nameof(role));
         if (password.Length < 12)
             throw new ArgumentException("A staff password needs at least 12 characters.", nameof(password));
-        await using var cmd = db.CreateCommand("""
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var id = await conn.ExecuteScalarAsync<long>(new CommandDefinition("""
             insert into staff.accounts (login, display_name, role, password_hash, created_at)
             values (@login, @name, @role, @hash, @now) returning id
-            """);
-        cmd.Parameters.AddWithValue("login", login.Trim().ToLowerInvariant());
-        cmd.Parameters.AddWithValue("name", displayName.Trim());
-        cmd.Parameters.AddWithValue("role", role);
-        cmd.Parameters.AddWithValue("hash", PasswordHashing.Hash(password));
-        cmd.Parameters.AddWithValue("now", time.GetUtcNow());
-        var id = (long)(await cmd.ExecuteScalarAsync(ct))!;
+            """, new { login = login.Trim().ToLowerInvariant(), name = displayName.Trim(), role, hash = PasswordHashing.Hash(password), now = time.GetUtcNow() },
+            cancellationToken: ct));
         return new StaffMember(id, login.Trim().ToLowerInvariant(), displayName.Trim(), role);
     }
 
@@ -42,7 +39,10 @@ public sealed class StaffAccounts(NpgsqlDataSource db, PasswordVerifier verifier
     {
         var now = time.GetUtcNow();
         // The audit row goes in the same statement, for a known login and an unknown one alike: both cost one commit.
-        await using var attempt = db.CreateCommand("""
+        (long Id, string Login, string DisplayName, string Role, string PasswordHash, Guid SecurityStamp) row;
+        // The connection goes back to the pool before the slow password check.
+        await using (var conn = await db.OpenConnectionAsync(ct))
+            row = await conn.QuerySingleOrDefaultAsync<(long, string, string, string, string, Guid)>(new CommandDefinition("""
             with attempt as (
                 update staff.accounts set
                     failed_attempts = case when locked_until is null then failed_attempts + 1 else 1 end,
@@ -55,32 +55,18 @@ public sealed class StaffAccounts(NpgsqlDataSource db, PasswordVerifier verifier
                     case when a.id is null then null else a.failed_attempts || '/' || @max end
                 from (select 1) one left join attempt a on true
             )
-            select id, login, display_name, role, password_hash, failed_attempts, security_stamp from attempt
-            """);
-        attempt.Parameters.AddWithValue("login", login.Trim().ToLowerInvariant());
-        attempt.Parameters.AddWithValue("max", MaxFailedAttempts);
-        attempt.Parameters.AddWithValue("until", now + LockoutDuration);
-        attempt.Parameters.AddWithValue("now", now);
-        StaffMember? member = null;
-        string hash = PasswordHashing.DummyHash;
-        await using (var reader = await attempt.ExecuteReaderAsync(ct))
-        {
-            if (await reader.ReadAsync(ct))
-            {
-                member = new StaffMember(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetGuid(6));
-                hash = reader.GetString(4);
-            }
-        }
+            select id, login, display_name, role, password_hash, security_stamp from attempt
+            """, new { login = login.Trim().ToLowerInvariant(), max = MaxFailedAttempts, until = now + LockoutDuration, now }, cancellationToken: ct));
+        var member = row.Login is null ? null : new StaffMember(row.Id, row.Login, row.DisplayName, row.Role, row.SecurityStamp);
+        var hash = member is null ? PasswordHashing.DummyHash : row.PasswordHash;
         if (verifier.TryVerify(password, hash) is not { } check)
             return (SignInOutcome.Busy, null);
         var matches = await check.WaitAsync(ct);
         if (member is null || !matches)
             return (SignInOutcome.WrongCredentials, null);
-        await using (var ok = db.CreateCommand("update staff.accounts set failed_attempts = 0, locked_until = null where id = @id"))
-        {
-            ok.Parameters.AddWithValue("id", member.Id);
-            await ok.ExecuteNonQueryAsync(ct);
-        }
+        await using (var conn = await db.OpenConnectionAsync(ct))
+            await conn.ExecuteAsync(new CommandDefinition(
+                "update staff.accounts set failed_attempts = 0, locked_until = null where id = @id", new { id = member.Id }, cancellationToken: ct));
         await AuditAsync(member.Login, "sign-in", null, null, ct);
         return (SignInOutcome.SignedIn, member);
     }
@@ -88,33 +74,33 @@ public sealed class StaffAccounts(NpgsqlDataSource db, PasswordVerifier verifier
     /// <summary>The account's current security stamp, or null when it is disabled or gone.</summary>
     public async Task<Guid?> SecurityStampAsync(long id, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("select security_stamp from staff.accounts where id = @id and disabled_at is null");
-        cmd.Parameters.AddWithValue("id", id);
-        return await cmd.ExecuteScalarAsync(ct) is Guid stamp ? stamp : null;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.ExecuteScalarAsync<Guid?>(new CommandDefinition(
+            "select security_stamp from staff.accounts where id = @id and disabled_at is null", new { id }, cancellationToken: ct));
     }
 
     /// <summary>Ends every session of the account (sign-out everywhere).</summary>
-    public Task<bool> EndSessionsAsync(string login, CancellationToken ct) => ChangeAsync(login, "", [], ct);
+    public Task<bool> EndSessionsAsync(string login, CancellationToken ct) => ChangeAsync(login, "", null, ct);
 
     public Task<bool> DisableAsync(string login, CancellationToken ct) =>
-        ChangeAsync(login, ", disabled_at = @now", [("now", time.GetUtcNow())], ct);
+        ChangeAsync(login, ", disabled_at = @now", new { now = time.GetUtcNow() }, ct);
 
     public Task<bool> SetRoleAsync(string login, string role, CancellationToken ct) => Roles.Contains(role)
-        ? ChangeAsync(login, ", role = @role", [("role", role)], ct)
+        ? ChangeAsync(login, ", role = @role", new { role }, ct)
         : throw new ArgumentException($"Role must be one of: {string.Join(", ", Roles)}.", nameof(role));
 
     public Task<bool> SetPasswordAsync(string login, string password, CancellationToken ct) => password.Length >= 12
-        ? ChangeAsync(login, ", password_hash = @hash, failed_attempts = 0, locked_until = null", [("hash", PasswordHashing.Hash(password))], ct)
+        ? ChangeAsync(login, ", password_hash = @hash, failed_attempts = 0, locked_until = null", new { hash = PasswordHashing.Hash(password) }, ct)
         : throw new ArgumentException("A staff password needs at least 12 characters.", nameof(password));
 
     /// <summary>Every change that must end the account's sessions goes with a new security stamp.</summary>
-    async Task<bool> ChangeAsync(string login, string set, (string Name, object Value)[] values, CancellationToken ct)
+    async Task<bool> ChangeAsync(string login, string set, object? values, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand($"update staff.accounts set security_stamp = gen_random_uuid(){set} where login = @login returning id");
-        cmd.Parameters.AddWithValue("login", login.Trim().ToLowerInvariant());
-        foreach (var (name, value) in values)
-            cmd.Parameters.AddWithValue(name, value);
-        if (await cmd.ExecuteScalarAsync(ct) is not long id)
+        var parameters = new DynamicParameters(values);
+        parameters.Add("login", login.Trim().ToLowerInvariant());
+        await using var conn = await db.OpenConnectionAsync(ct);
+        if (await conn.ExecuteScalarAsync<long?>(new CommandDefinition(
+            $"update staff.accounts set security_stamp = gen_random_uuid(){set} where login = @login returning id", parameters, cancellationToken: ct)) is not { } id)
             return false;
         StampChanged?.Invoke(id);
         return true;
@@ -132,27 +118,20 @@ public sealed class StaffAccounts(NpgsqlDataSource db, PasswordVerifier verifier
 
     async Task<List<StaffMember>> ActiveAsync(string? login, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("""
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var members = await conn.QueryAsync<(long Id, string Login, string DisplayName, string Role)>(new CommandDefinition("""
             select id, login, display_name, role from staff.accounts
             where disabled_at is null and (@login::text is null or login = @login)
             order by login
-            """);
-        cmd.Parameters.AddWithValue("login", (object?)login ?? DBNull.Value);
-        var members = new List<StaffMember>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-            members.Add(new StaffMember(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
-        return members;
+            """, new { login }, cancellationToken: ct));
+        return members.Select(m => new StaffMember(m.Id, m.Login, m.DisplayName, m.Role)).ToList();
     }
 
     public async Task AuditAsync(string login, string action, string? target, string? detail, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("insert into staff.audit (at, login, action, target, detail) values (@at, @login, @action, @target, @detail)");
-        cmd.Parameters.AddWithValue("at", time.GetUtcNow());
-        cmd.Parameters.AddWithValue("login", login);
-        cmd.Parameters.AddWithValue("action", action);
-        cmd.Parameters.AddWithValue("target", (object?)target ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("detail", (object?)detail ?? DBNull.Value);
-        await cmd.ExecuteNonQueryAsync(ct);
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition(
+            "insert into staff.audit (at, login, action, target, detail) values (@at, @login, @action, @target, @detail)",
+            new { at = time.GetUtcNow(), login, action, target, detail }, cancellationToken: ct));
     }
 }

@@ -1,3 +1,4 @@
+using Dapper;
 using FrontDesk.Knowledge.Ingestion;
 using Npgsql;
 using NpgsqlTypes;
@@ -14,34 +15,28 @@ public sealed class DocumentStore(NpgsqlDataSource db, TimeProvider time)
 {
     public async Task EnsureSourceAsync(string id, string kind, string location, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("""
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition("""
             insert into kb.sources (id, kind, location) values (@id, @kind, @location)
             on conflict (id) do update set kind = excluded.kind, location = excluded.location
-            """);
-        cmd.Parameters.AddWithValue("id", id);
-        cmd.Parameters.AddWithValue("kind", kind);
-        cmd.Parameters.AddWithValue("location", location);
-        await cmd.ExecuteNonQueryAsync(ct);
+            """, new { id, kind, location }, cancellationToken: ct));
     }
 
     public async Task RecordSourceRunAsync(string id, string status, string? error, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("update kb.sources set last_run_at = @now, last_status = @status, last_error = @error where id = @id");
-        cmd.Parameters.AddWithValue("id", id);
-        cmd.Parameters.AddWithValue("now", time.GetUtcNow());
-        cmd.Parameters.AddWithValue("status", status);
-        cmd.Parameters.AddWithValue("error", (object?)error ?? DBNull.Value);
-        await cmd.ExecuteNonQueryAsync(ct);
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition(
+            "update kb.sources set last_run_at = @now, last_status = @status, last_error = @error where id = @id",
+            new { id, now = time.GetUtcNow(), status, error }, cancellationToken: ct));
     }
 
     /// <summary>The validators stored with a document, for a conditional GET; null when the document is unknown or removed.</summary>
     public async Task<FetchValidators?> GetValidatorsAsync(string sourceId, string key, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("select etag, last_modified from kb.documents where source_id = @s and key = @k and removed_at is null");
-        cmd.Parameters.AddWithValue("s", sourceId);
-        cmd.Parameters.AddWithValue("k", key);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? new FetchValidators(reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1)) : null;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.QuerySingleOrDefaultAsync<FetchValidators>(new CommandDefinition(
+            "select etag, last_modified as lastmodified from kb.documents where source_id = @s and key = @k and removed_at is null",
+            new { s = sourceId, k = key }, cancellationToken: ct));
     }
 
     /// <summary>Stores the document unless its content hash is unchanged; replaces its passages when it changed.</summary>
@@ -52,30 +47,17 @@ public sealed class DocumentStore(NpgsqlDataSource db, TimeProvider time)
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
 
-        long? existingId = null;
-        await using (var find = new NpgsqlCommand(
-            "select id, content_hash, removed_at is not null from kb.documents where source_id = @s and key = @k for update", conn, tx))
+        var existing = (await conn.QueryAsync<(long Id, string ContentHash, bool Removed)>(new CommandDefinition(
+            "select id, content_hash, removed_at is not null from kb.documents where source_id = @s and key = @k for update",
+            new { s = sourceId, k = key }, tx, cancellationToken: ct))).ToList();
+        long? existingId = existing.Count == 1 ? existing[0].Id : null;
+        if (existing is [{ Removed: false } same] && same.ContentHash == document.ContentHash)
         {
-            find.Parameters.AddWithValue("s", sourceId);
-            find.Parameters.AddWithValue("k", key);
-            await using var reader = await find.ExecuteReaderAsync(ct);
-            if (await reader.ReadAsync(ct))
-            {
-                existingId = reader.GetInt64(0);
-                if (reader.GetString(1) == document.ContentHash && !reader.GetBoolean(2))
-                {
-                    await reader.DisposeAsync();
-                    await using var touch = new NpgsqlCommand(
-                        "update kb.documents set fetched_at = @now, etag = coalesce(@etag, etag), last_modified = coalesce(@lm, last_modified) where id = @id", conn, tx);
-                    touch.Parameters.AddWithValue("id", existingId.Value);
-                    touch.Parameters.AddWithValue("now", now);
-                    touch.Parameters.AddWithValue("etag", (object?)validators?.ETag ?? DBNull.Value);
-                    touch.Parameters.AddWithValue("lm", (object?)validators?.LastModified ?? DBNull.Value);
-                    await touch.ExecuteNonQueryAsync(ct);
-                    await tx.CommitAsync(ct);
-                    return UpsertOutcome.Unchanged;
-                }
-            }
+            await conn.ExecuteAsync(new CommandDefinition(
+                "update kb.documents set fetched_at = @now, etag = coalesce(@etag, etag), last_modified = coalesce(@lm, last_modified) where id = @id",
+                new { id = same.Id, now, etag = validators?.ETag, lm = validators?.LastModified }, tx, cancellationToken: ct));
+            await tx.CommitAsync(ct);
+            return UpsertOutcome.Unchanged;
         }
 
         long documentId;
@@ -137,21 +119,14 @@ public sealed class DocumentStore(NpgsqlDataSource db, TimeProvider time)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        int removed;
-        await using (var cmd = new NpgsqlCommand("""
+        var removed = await conn.ExecuteScalarAsync<int>(new CommandDefinition("""
             with gone as (
                 update kb.documents set removed_at = @now
                 where source_id = @s and removed_at is null and not (key = any(@seen))
                 returning id),
             dropped as (delete from kb.passages where document_id in (select id from gone))
             select count(*) from gone
-            """, conn, tx))
-        {
-            cmd.Parameters.AddWithValue("s", sourceId);
-            cmd.Parameters.AddWithValue("seen", seenKeys.ToArray());
-            cmd.Parameters.AddWithValue("now", time.GetUtcNow());
-            removed = (int)(long)(await cmd.ExecuteScalarAsync(ct))!;
-        }
+            """, new { s = sourceId, seen = seenKeys.ToArray(), now = time.GetUtcNow() }, tx, cancellationToken: ct));
         if (removed > 0)
         {
             await using var bump = new NpgsqlBatch(conn, tx) { BatchCommands = { BumpVersion(time.GetUtcNow()) } };
@@ -163,8 +138,8 @@ public sealed class DocumentStore(NpgsqlDataSource db, TimeProvider time)
 
     public async Task<long> GetContentVersionAsync(CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("select version from kb.content_version");
-        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.ExecuteScalarAsync<long>(new CommandDefinition("select version from kb.content_version", cancellationToken: ct));
     }
 
     /// <summary>Every passage of every live document, with the version they belong to, read in one snapshot.</summary>

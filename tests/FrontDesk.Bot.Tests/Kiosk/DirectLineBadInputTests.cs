@@ -46,6 +46,36 @@ public sealed class DirectLineBadInputTests(TestDatabase db) : IClassFixture<Tes
         Assert.NotEqual(a, b);
     }
 
+    [Fact]
+    public async Task The_stream_takes_its_token_from_the_url_and_only_for_its_own_conversation()
+    {
+        var (a, tokenA) = await kiosk.GenerateAsync();
+        var (b, _) = await kiosk.GenerateAsync();
+        var ws = kiosk.BaseUrl.Replace("http://", "ws://", StringComparison.Ordinal) + "/v3/directline/conversations/";
+        foreach (var (url, status) in new[]
+        {
+            ($"{ws}{b}/stream?t={Uri.EscapeDataString(tokenA)}", HttpStatusCode.Forbidden),
+            ($"{ws}{a}/stream", HttpStatusCode.Unauthorized),
+            ($"{ws}{a}/stream?t={Uri.EscapeDataString(tokenA)}&watermark=x", HttpStatusCode.BadRequest),
+        })
+        {
+            using var refused = new System.Net.WebSockets.ClientWebSocket();
+            refused.Options.CollectHttpResponseDetails = true;
+            await Assert.ThrowsAsync<System.Net.WebSockets.WebSocketException>(() => refused.ConnectAsync(new Uri(url), CancellationToken.None));
+            Assert.Equal(status, refused.HttpStatusCode);
+        }
+
+        using var socket = new System.Net.WebSockets.ClientWebSocket();
+        await socket.ConnectAsync(new Uri($"{ws}{a}/stream?t={Uri.EscapeDataString(tokenA)}"), CancellationToken.None);
+        Assert.Equal(System.Net.WebSockets.WebSocketState.Open, socket.State);
+        await socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
+
+        // Without the WebSocket upgrade the address says what it takes.
+        using var plain = await kiosk.SendAsync(HttpMethod.Get, $"/v3/directline/conversations/{a}/stream?t={Uri.EscapeDataString(tokenA)}", null);
+        Assert.Equal(HttpStatusCode.BadRequest, plain.StatusCode);
+        Assert.Equal("BadArgument", await CodeOf(plain));
+    }
+
     [Theory]
     [InlineData("0123456789abcdef0123456789abcdef")]
     [InlineData("../../etc/passwd")]
@@ -157,5 +187,30 @@ public sealed class DirectLineBadInputTests(TestDatabase db) : IClassFixture<Tes
         await Task.Delay(1500);
         using var later = await kiosk.SendAsync(HttpMethod.Post, $"/v3/directline/conversations/{id}/activities", token, """{"type":"message","from":{"id":"v"},"text":"ヘルプ"}""");
         Assert.Equal(HttpStatusCode.OK, later.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_burst_of_new_conversations_from_one_device_is_rate_limited_but_wrong_keys_are_refused_as_such()
+    {
+        var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage? limited = null;
+        for (var i = 0; i < 60; i++)
+        {
+            var response = await kiosk.SendAsync(HttpMethod.Post, "/v3/directline/tokens/generate", KioskTestApp.DeviceKey);
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+                limited ??= response;
+        }
+        Assert.Contains(HttpStatusCode.OK, statuses);
+        Assert.NotNull(limited);
+        Assert.Equal("TooManyRequests", await CodeOf(limited));
+        Assert.True(limited.Headers.RetryAfter is not null);
+
+        // A key that names no device is not counted against any: it gets its 401, however often it tries.
+        for (var i = 0; i < 40; i++)
+        {
+            using var wrong = await kiosk.SendAsync(HttpMethod.Post, "/v3/directline/tokens/generate", "not-the-key-of-any-device");
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
     }
 }

@@ -202,6 +202,28 @@ public sealed class ContractTests
     }
 
     [Fact]
+    public void The_validator_counts_lengths_in_UTF16_units_as_LINE_does()
+    {
+        static JsonObject WithData(string data)
+        {
+            var message = LineRenderer.Text("x");
+            message["quickReply"] = new JsonObject
+            {
+                ["items"] = new JsonArray(new JsonObject
+                {
+                    ["type"] = "action",
+                    ["action"] = new JsonObject { ["type"] = "postback", ["label"] = "l", ["data"] = data },
+                }),
+            };
+            return Push([message]);
+        }
+        Assert.Empty(Api.Validate("PushMessageRequest", WithData(new string('d', 298) + "😀")));
+        // 300 code points, 301 UTF-16 units: over LINE's 300.
+        Assert.Contains(Api.Validate("PushMessageRequest", WithData(new string('d', 299) + "😀")),
+            e => e.Property == "messages[0].quickReply.items[0].action.data" && e.Message.Contains("at most 300"));
+    }
+
+    [Fact]
     public async Task The_fake_platform_sends_webhooks_that_match_the_webhook_schema()
     {
         await using var line = await FakeLinePlatform.StartAsync();
