@@ -83,5 +83,5 @@ public static class Phrases
         return t.Length == 0 ? "?" : t;
     }
 
-    static bool IsJapanese(string s) => LanguageGuess.FromText(s) == "ja";
+    static bool IsJapanese(string s) => FrontDesk.Knowledge.Text.TextLanguage.Detect(s) == FrontDesk.Knowledge.Text.TextLanguage.Japanese;
 }

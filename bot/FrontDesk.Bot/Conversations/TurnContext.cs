@@ -1,3 +1,5 @@
+using FrontDesk.Knowledge.Text;
+
 namespace FrontDesk.Bot.Conversations;
 
 /// <summary>One turn: the inbound activity, the state to change, and the replies to send once the state is saved.</summary>
@@ -14,7 +16,7 @@ public sealed class TurnContext(ConversationAddress address, Activity inbound, C
     public List<TranscriptEntry> Transcript { get; } = [];
 
     /// <summary>"ja" unless the user chose English or is writing in it.</summary>
-    public string Language => State.Language ?? LanguageGuess.FromText(Inbound.Text) ?? "ja";
+    public string Language => State.Language ?? (string.IsNullOrWhiteSpace(Inbound.Text) ? TextLanguage.Japanese : TextLanguage.Detect(Inbound.Text));
 
     public string T(LocalText text) => text.For(Language);
     public string T(string ja, string en) => Language == "en" ? en : ja;
@@ -54,23 +56,4 @@ public sealed class TurnContext(ConversationAddress address, Activity inbound, C
 public sealed record LocalText(string Ja, string En)
 {
     public string For(string language) => language == "en" ? En : Ja;
-}
-
-public static class LanguageGuess
-{
-    /// <summary>"ja" for text with kana or kanji, "en" for Latin words only, null when it cannot tell (digits, emoji).</summary>
-    public static string? FromText(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-            return null;
-        var latinLetters = 0;
-        foreach (var c in text)
-        {
-            if (c is >= '\u3040' and <= '\u30FF' or >= '\u4E00' and <= '\u9FFF' or >= '\uFF66' and <= '\uFF9F')
-                return "ja";
-            if (c is >= 'a' and <= 'z' or >= 'A' and <= 'Z')
-                latinLetters++;
-        }
-        return latinLetters >= 2 ? "en" : null;
-    }
 }

@@ -16,7 +16,7 @@ public sealed class KioskSender(KioskConversations conversations, TimeProvider t
         var now = time.GetUtcNow();
         // One millisecond apart so Web Chat, which orders by timestamp, keeps the engine's order.
         var json = replies.Select((r, i) => DirectLineMapper.FromEngine(r, address.Id, user, inbound.ChannelMessageId, now.AddMilliseconds(i),
-            r.Text is null ? "ja" : LanguageGuess.FromText(r.Text) ?? "ja")).ToList();
+            r.Text is null ? "ja" : FrontDesk.Knowledge.Text.TextLanguage.Detect(r.Text))).ToList();
         await conversations.AppendAsync(address.Id, json, ct);
     }
 }

@@ -142,6 +142,15 @@ public sealed class SmallTalkTests(TestDatabase db) : IClassFixture<TestDatabase
         Assert.Contains("「空き家バンクの物件検索」を中止しました", stopped.Text);
     }
 
+    [Fact]
+    public async Task An_English_question_quoting_a_Japanese_term_is_answered_in_English()
+    {
+        // One language detector for questions, passages and the turn: mostly Latin letters is English.
+        var reply = await AskAsync(NewUser(), "How much is the 移住支援金 for a household?");
+        Assert.StartsWith("The source is in Japanese", reply.Text);
+        Assert.Contains(reply.Cards, c => c.Title == "Sources");
+    }
+
     async Task<int> ConsecutiveDeclinesAsync(string user)
     {
         var json = await db.ScalarAsync<string>("select state::text from conversation.conversations where key = @k",
