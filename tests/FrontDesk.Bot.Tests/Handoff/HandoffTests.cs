@@ -10,12 +10,7 @@ namespace FrontDesk.Bot.Tests.Handoff;
 
 public sealed class HandoffTests(TestDatabase db) : IClassFixture<TestDatabase>, IAsyncLifetime
 {
-    static readonly Dictionary<string, string?> AlwaysOpen = new()
-    {
-        ["OfficeHours:Days:0"] = "Monday", ["OfficeHours:Days:1"] = "Tuesday", ["OfficeHours:Days:2"] = "Wednesday", ["OfficeHours:Days:3"] = "Thursday",
-        ["OfficeHours:Days:4"] = "Friday", ["OfficeHours:Days:5"] = "Saturday", ["OfficeHours:Days:6"] = "Sunday",
-        ["OfficeHours:Opens"] = "00:00", ["OfficeHours:Closes"] = "23:59:59",
-    };
+    static readonly Dictionary<string, string?> AlwaysOpen = OfficeHoursSettings.AlwaysOpen();
 
     BotHost host = null!;
 

@@ -7,12 +7,7 @@ namespace FrontDesk.Bot.Tests.Line;
 /// <summary>Small talk, a person asked for in everyday words and the waiting acknowledgement, through signed webhooks and the Messaging API.</summary>
 public sealed class LineSmallTalkTests(TestDatabase db) : IClassFixture<TestDatabase>
 {
-    static readonly Dictionary<string, string?> AlwaysOpen = new()
-    {
-        ["OfficeHours:Days:0"] = "Monday", ["OfficeHours:Days:1"] = "Tuesday", ["OfficeHours:Days:2"] = "Wednesday", ["OfficeHours:Days:3"] = "Thursday",
-        ["OfficeHours:Days:4"] = "Friday", ["OfficeHours:Days:5"] = "Saturday", ["OfficeHours:Days:6"] = "Sunday",
-        ["OfficeHours:Opens"] = "00:00", ["OfficeHours:Closes"] = "23:59:59",
-    };
+    static readonly Dictionary<string, string?> AlwaysOpen = OfficeHoursSettings.AlwaysOpen();
 
     [Fact]
     public async Task Greetings_and_thanks_get_a_friendly_reply_and_no_article()
