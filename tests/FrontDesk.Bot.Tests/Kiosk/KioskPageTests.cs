@@ -122,8 +122,21 @@ public sealed class KioskPageTests(TestDatabase db, Chromium chromium) : IClassF
         await Expect(page.Locator("#offline")).ToBeVisibleAsync();
         await Expect(page.Locator("#offline")).ToContainTextAsync("自動で再接続");
         await ScreenshotAsync(page, "kiosk-offline");
+
+        // Web Chat drops what is sent before it is connected again, so the notice stays until then: hold the
+        // page's reconnect (GET /conversations/{id}?watermark=) and the notice must still be there.
+        var reconnecting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await page.RouteAsync(new System.Text.RegularExpressions.Regex("/conversations/[^/?]+\\?watermark="), async route =>
+        {
+            reconnecting.TrySetResult();
+            await release.Task;
+            await route.ContinueAsync();
+        });
         await page.Context.SetOfflineAsync(false);
-        // The page connects again before it takes the notice away: Web Chat drops what is sent while it is not connected.
+        await reconnecting.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(await page.Locator("#offline").IsVisibleAsync(), "the notice went away before the page was connected again");
+        release.SetResult();
         await Expect(page.Locator("#offline")).ToBeHiddenAsync();
         await Expect(page.Locator("body.is-connected")).ToHaveCountAsync(1);
         await AskAsync(page, "ヘルプ");
