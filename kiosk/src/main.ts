@@ -21,6 +21,8 @@ interface Session {
   element: HTMLElement;
   status: Subscription;
   online: boolean;
+  /** Connecting again after the network came back: Web Chat drops what is sent before it is online. */
+  resuming: boolean;
   pending: Array<() => void>;
 }
 
@@ -225,6 +227,7 @@ async function startSession() {
       element,
       status: { unsubscribe() {} },
       online: false,
+      resuming: false,
       pending: [],
     };
     session = s;
@@ -258,6 +261,10 @@ function watch(s: Session) {
     s.online = status === Online;
     document.body.classList.toggle('is-connected', s.online);
     if (s.online) s.pending.splice(0).forEach((send) => send());
+    if (s.online && s.resuming && session === s) {
+      s.resuming = false;
+      setOffline(false);
+    }
     if ((status === FailedToConnect || status === ExpiredToken) && session === s) {
       // The server went away or forgot us: start over cleanly once it answers again.
       setOffline(true);
@@ -275,6 +282,7 @@ function resume(s: Session) {
   const old = s.directLine as DirectLine & { watermark?: string };
   if (!old.token) return;
   s.directLine = connect(old.token, s.conversationId, old.watermark ?? '');
+  s.resuming = true;
   old.end();
   watch(s);
   render(s);
@@ -438,9 +446,10 @@ async function main() {
   let wasOffline = false;
   const checkHealth = async () => {
     const ok = await healthy();
-    setOffline(!ok);
     if (ok && wasOffline && session) resume(session);
     wasOffline = !ok;
+    // The notice stays until the resumed connection is online, so that what the visitor types then is sent.
+    setOffline(!ok || session?.resuming === true);
   };
   window.addEventListener('online', () => void checkHealth());
   window.addEventListener('offline', () => {

@@ -129,13 +129,7 @@ public sealed class ConversationEngineTests(TestDatabase db) : IClassFixture<Tes
             ("k", User("frank").Key)));
     }
 
-    async Task WaitUntilProcessedAsync(ConversationAddress user)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (await db.ScalarAsync<long>("select count(*) from conversation.inbound where conversation_key = @k", ("k", user.Key)) > 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "messages were not processed within a minute");
-            await Task.Delay(50);
-        }
-    }
+    Task WaitUntilProcessedAsync(ConversationAddress user) =>
+        Eventually.TrueAsync(async () => await db.ScalarAsync<long>("select count(*) from conversation.inbound where conversation_key = @k", ("k", user.Key)) == 0,
+            "messages were not processed within a minute", seconds: 60);
 }

@@ -7,8 +7,13 @@ using Microsoft.Playwright;
 
 namespace FrontDesk.Bot.Tests.Coordinators;
 
-public sealed class ConsoleBrowserTests(TestDatabase db) : IClassFixture<TestDatabase>
+[Collection(BrowserCollection.Name)]
+public sealed class ConsoleBrowserTests(TestDatabase db, Chromium chromium) : IClassFixture<TestDatabase>, IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => chromium.CloseContextsAsync();
+
     [Fact]
     public async Task A_coordinator_signs_in_sees_the_queue_claims_replies_and_closes_in_the_browser()
     {
@@ -20,9 +25,7 @@ public sealed class ConsoleBrowserTests(TestDatabase db) : IClassFixture<TestDat
         await engine.HandleAsync(visitor, Activity.Message("相談員と話したいです"), CancellationToken.None);
         await engine.HandleAsync(visitor, Activity.Message("子ども2人と長野への移住を考えています <b>急ぎ</b>"), CancellationToken.None);
 
-        var (playwright, browser) = await KioskBrowser.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
+        var browser = chromium.Browser;
         var page = await browser.NewPageAsync(new() { Locale = "ja-JP", TimezoneId = "Asia/Tokyo", ViewportSize = new() { Width = 1280, Height = 900 } });
 
         await page.GotoAsync(new Uri(app.ServerAddress, "/console").ToString());

@@ -7,8 +7,13 @@ using Microsoft.Playwright;
 
 namespace FrontDesk.Bot.Tests.Coordinators;
 
-public sealed class LiveConsoleBrowserTests(TestDatabase db) : IClassFixture<TestDatabase>
+[Collection(BrowserCollection.Name)]
+public sealed class LiveConsoleBrowserTests(TestDatabase db, Chromium chromium) : IClassFixture<TestDatabase>, IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => chromium.CloseContextsAsync();
+
     [Fact]
     public async Task The_queue_and_the_conversation_update_live_in_the_browser_with_a_notification_for_a_new_waiting_user()
     {
@@ -18,9 +23,7 @@ public sealed class LiveConsoleBrowserTests(TestDatabase db) : IClassFixture<Tes
         var engine = app.Services.GetRequiredService<ConversationEngine>();
         var visitor = new ConversationAddress(RecordingSender.ChannelName, "live-browser-visitor");
 
-        var (playwright, browser) = await KioskBrowser.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
+        var browser = chromium.Browser;
         var context = await browser.NewContextAsync(new() { Locale = "ja-JP", TimezoneId = "Asia/Tokyo", ViewportSize = new() { Width = 1280, Height = 900 } });
         await context.GrantPermissionsAsync(["notifications"], new() { Origin = app.ServerAddress.GetLeftPart(UriPartial.Authority) });
         // Records the notifications the page raises (headless chromium shows none).

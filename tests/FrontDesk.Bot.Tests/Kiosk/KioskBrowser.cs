@@ -1,24 +1,14 @@
+using FrontDesk.Testing;
 using Microsoft.Playwright;
 
 namespace FrontDesk.Bot.Tests.Kiosk;
 
-/// <summary>Debian's chromium, headless, driven by Playwright; never a downloaded browser.</summary>
+/// <summary>The kiosk page in a browser: open, start, ask, screenshot.</summary>
 public static class KioskBrowser
 {
-    public static readonly string ScreenshotFolder = Path.Combine(FrontDesk.Testing.RepositoryRoot.Path, "TestResults", "screenshots");
+    public static readonly string ScreenshotFolder = Path.Combine(RepositoryRoot.Path, "TestResults", "screenshots");
 
-    public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync()
-    {
-        Assertions.SetDefaultExpectTimeout(20_000);
-        var playwright = await Playwright.CreateAsync();
-        var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
-        return (playwright, browser);
-    }
+    public static Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync() => Chromium.LaunchAsync();
 
     /// <summary>A kiosk screen (landscape, touch) with the device key in the address, as staff would open it once.</summary>
     public static async Task<IPage> OpenAsync(IBrowser browser, KioskTestApp kiosk)
@@ -51,6 +41,16 @@ public static class KioskBrowser
         await input.PressAsync("Enter");
     }
 
+    /// <summary>Waits until the transcript has stopped moving: the same scroll position and height for five animation frames.</summary>
+    public static Task ScrollSettledAsync(IPage page) => page.WaitForFunctionAsync("""
+        () => { const s = document.querySelector('.webchat__basic-transcript__scrollable');
+                const now = s ? `${s.scrollTop}/${s.scrollHeight}` : '';
+                const w = window;
+                w.__settled = w.__settledAt === now ? (w.__settled ?? 0) + 1 : 0;
+                w.__settledAt = now;
+                return w.__settled >= 5; }
+        """, null, new() { Timeout = 5000 });
+
     public static async Task ScreenshotAsync(IPage page, string name)
     {
         Directory.CreateDirectory(ScreenshotFolder);
@@ -59,7 +59,7 @@ public static class KioskBrowser
             () => { const s = document.querySelector('.webchat__basic-transcript__scrollable');
                     return !s || s.scrollTop + s.clientHeight >= s.scrollHeight - 4; }
             """, null, new() { Timeout = 5000 });
-        await page.WaitForTimeoutAsync(300);
+        await ScrollSettledAsync(page);
         await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotFolder, name + ".png") });
     }
 }

@@ -6,7 +6,8 @@ using static Microsoft.Playwright.Assertions;
 namespace FrontDesk.Bot.Tests.Kiosk;
 
 /// <summary>The school guide on the kiosk screen, tapped through in chromium; the screenshot shows the answer cards.</summary>
-public sealed class KioskGuidanceTests(TestDatabase db) : IClassFixture<TestDatabase>
+[Collection(BrowserCollection.Name)]
+public sealed class KioskGuidanceTests(TestDatabase db, Chromium chromium) : IClassFixture<TestDatabase>
 {
     static ILocator LastActivity(IPage page) => Chat(page).Locator(".webchat__basic-transcript__activity").Last;
 
@@ -17,10 +18,9 @@ public sealed class KioskGuidanceTests(TestDatabase db) : IClassFixture<TestData
     public async Task A_visitor_taps_through_the_school_guide_goes_back_answers_not_sure_and_sees_what_may_fit()
     {
         await using var kiosk = await KioskTestApp.StartAsync(db, knowledge: false);
-        var (playwright, browser) = await LaunchAsync();
         try
         {
-            var page = await OpenAsync(browser, kiosk);
+            var page = await OpenAsync(chromium.Browser, kiosk);
             await StartAsync(page);
             await page.GetByRole(AriaRole.Button, new() { Name = "学校・保育", Exact = true }).ClickAsync();
             await Expect(Chat(page)).ToContainTextAsync("お子さんの学校や保育");
@@ -55,7 +55,7 @@ public sealed class KioskGuidanceTests(TestDatabase db) : IClassFixture<TestData
             await ScreenshotAsync(page, "kiosk-school-guide");
             // The same answer from its first line: the summary and the first cards.
             await Chat(page).Locator("p.webchat__text-content", new() { HasText = "当てはまりそうな制度をまとめました" }).ScrollIntoViewIfNeededAsync();
-            await page.WaitForTimeoutAsync(300);
+            await ScrollSettledAsync(page);
             await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotFolder, "kiosk-school-guide-answer.png") });
 
             await TapAsync(page, "相談員に相談する");
@@ -66,8 +66,7 @@ public sealed class KioskGuidanceTests(TestDatabase db) : IClassFixture<TestData
         }
         finally
         {
-            await browser.DisposeAsync();
-            playwright.Dispose();
+            await chromium.CloseContextsAsync();
         }
     }
 }

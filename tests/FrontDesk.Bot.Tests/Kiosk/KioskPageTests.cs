@@ -8,22 +8,17 @@ using static Microsoft.Playwright.Assertions;
 namespace FrontDesk.Bot.Tests.Kiosk;
 
 /// <summary>The kiosk page in Debian's chromium against the real host; every test saves a screenshot of what it checked.</summary>
-public sealed class KioskPageTests(TestDatabase db) : IClassFixture<TestDatabase>, IAsyncLifetime
+[Collection(BrowserCollection.Name)]
+public sealed class KioskPageTests(TestDatabase db, Chromium chromium) : IClassFixture<TestDatabase>, IAsyncLifetime
 {
+    readonly IBrowser browser = chromium.Browser;
     KioskTestApp kiosk = null!;
-    IPlaywright playwright = null!;
-    IBrowser browser = null!;
 
-    public async Task InitializeAsync()
-    {
-        kiosk = await KioskTestApp.StartAsync(db);
-        (playwright, browser) = await LaunchAsync();
-    }
+    public async Task InitializeAsync() => kiosk = await KioskTestApp.StartAsync(db);
 
     public async Task DisposeAsync()
     {
-        await browser.DisposeAsync();
-        playwright.Dispose();
+        await chromium.CloseContextsAsync();
         await kiosk.DisposeAsync();
     }
 
@@ -127,8 +122,23 @@ public sealed class KioskPageTests(TestDatabase db) : IClassFixture<TestDatabase
         await Expect(page.Locator("#offline")).ToBeVisibleAsync();
         await Expect(page.Locator("#offline")).ToContainTextAsync("自動で再接続");
         await ScreenshotAsync(page, "kiosk-offline");
+
+        // Web Chat drops what is sent before it is connected again, so the notice stays until then: hold the
+        // page's reconnect (GET /conversations/{id}?watermark=) and the notice must still be there.
+        var reconnecting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await page.RouteAsync(new System.Text.RegularExpressions.Regex("/conversations/[^/?]+\\?watermark="), async route =>
+        {
+            reconnecting.TrySetResult();
+            await release.Task;
+            await route.ContinueAsync();
+        });
         await page.Context.SetOfflineAsync(false);
+        await reconnecting.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(await page.Locator("#offline").IsVisibleAsync(), "the notice went away before the page was connected again");
+        release.SetResult();
         await Expect(page.Locator("#offline")).ToBeHiddenAsync();
+        await Expect(page.Locator("body.is-connected")).ToHaveCountAsync(1);
         await AskAsync(page, "ヘルプ");
         await Expect(Chat(page)).ToContainTextAsync("出典つきでお答えします");
         // The same conversation goes on: what the visitor saw before is still there.
@@ -137,7 +147,8 @@ public sealed class KioskPageTests(TestDatabase db) : IClassFixture<TestDatabase
 }
 
 /// <summary>Idle reset with a short idle time of its own, so the other page tests are not interrupted.</summary>
-public sealed class KioskIdleResetTests(TestDatabase db) : IClassFixture<TestDatabase>
+[Collection(BrowserCollection.Name)]
+public sealed class KioskIdleResetTests(TestDatabase db, Chromium chromium) : IClassFixture<TestDatabase>
 {
     [Fact]
     public async Task After_the_idle_countdown_the_screen_is_wiped_the_conversation_ended_and_a_new_visitor_starts_clean()
@@ -147,10 +158,9 @@ public sealed class KioskIdleResetTests(TestDatabase db) : IClassFixture<TestDat
             ["Kiosk:IdleSeconds"] = "5",
             ["Kiosk:CountdownSeconds"] = "3",
         }, knowledge: false);
-        var (playwright, browser) = await LaunchAsync();
         try
         {
-            var page = await OpenAsync(browser, kiosk);
+            var page = await OpenAsync(chromium.Browser, kiosk);
             await StartAsync(page);
             await AskAsync(page, "前の人の相談内容です");
             await Expect(Chat(page)).ToContainTextAsync("前の人の相談内容です");
@@ -175,8 +185,7 @@ public sealed class KioskIdleResetTests(TestDatabase db) : IClassFixture<TestDat
         }
         finally
         {
-            await browser.DisposeAsync();
-            playwright.Dispose();
+            await chromium.CloseContextsAsync();
         }
     }
 }

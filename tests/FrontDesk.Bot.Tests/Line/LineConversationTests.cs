@@ -160,11 +160,12 @@ public sealed class LineConversationTests(TestDatabase db) : IClassFixture<TestD
         bot.Line.NextPushes(FakeOutcome.TooManyRequests, FakeOutcome.ServerError);
         await bot.SendAsync(bot.Events.Text(user, "メニュー", at: TwoMinutesAgo));
         await bot.TextsToAsync(user, 2);
-        await Task.Delay(300);
+        // The sentinel is answered with its reply token, so every push here is the retried one.
+        var settled = await bot.SettleAsync(user);
         var pushes = bot.Line.Pushes;
         Assert.Equal([429, 500, 200], pushes.Select(p => p.Status));
         Assert.Single(pushes.Select(p => p.RetryKey).Distinct());
-        Assert.Equal(2, bot.Line.DeliveredTo(user).Count);
+        Assert.Equal(2, settled.Before.Count);
 
         // The push went through but its answer was lost: the retry gets 409 and nothing is delivered twice.
         bot.Line.ClearCalls();
@@ -172,9 +173,9 @@ public sealed class LineConversationTests(TestDatabase db) : IClassFixture<TestD
         bot.Line.NextPushes(FakeOutcome.DeliveredThenServerError);
         await bot.SendAsync(bot.Events.Text(other, "メニュー", at: TwoMinutesAgo));
         await Eventually.TrueAsync(() => bot.Line.Pushes.Count == 2);
-        await Task.Delay(300);
+        settled = await bot.SettleAsync(other);
         Assert.Equal([500, 409], bot.Line.Pushes.Select(p => p.Status));
-        Assert.Equal(2, bot.Line.DeliveredTo(other).Count);
+        Assert.Equal(2, settled.Before.Count);
         Assert.Empty(bot.Line.InvalidCalls);
     }
 
@@ -200,7 +201,8 @@ public sealed class LineConversationTests(TestDatabase db) : IClassFixture<TestD
         // The old message is answered by push; the block that came after it wins.
         await bot.SendAsync(bot.Events.Text(user, "こんにちは", at: TwoMinutesAgo), bot.Events.Unfollow(user));
         await Eventually.TrueAsync(async () => await db.ScalarAsync<long>("select count(*) from conversation.inbound where conversation_key = @k", ("k", "line:" + user)) == 0);
-        await Task.Delay(300);
+        // The answer's outbox row is written with the turn and deleted once its delivery is decided: gone without a push.
+        await Eventually.TrueAsync(async () => await db.ScalarAsync<long>("select count(*) from conversation.outbox where conversation_key = @k", ("k", "line:" + user)) == 0);
         Assert.Empty(bot.Line.Pushes);
         Assert.False(await db.ScalarAsync<bool>("select following from line.users where user_id = @u", ("u", user)));
 
@@ -220,8 +222,10 @@ public sealed class LineConversationTests(TestDatabase db) : IClassFixture<TestD
         var e = bot.Events.Text(user, "こんにちは", mode: "standby");
         using (var response = await bot.SendAsync(e))
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        await Task.Delay(500);
-        Assert.Empty(bot.Line.Calls);
+        // Had the standby event been handled, its answer would reach the user before the sentinel's.
+        var settled = await bot.SettleAsync(user);
+        Assert.Empty(settled.Before);
+        Assert.DoesNotContain(bot.Line.Calls, settled.SentBefore);
         Assert.Equal("standby", await db.ScalarAsync<string>("select outcome from line.inbox where webhook_event_id = @id", ("id", e["webhookEventId"]!.GetValue<string>())));
     }
 

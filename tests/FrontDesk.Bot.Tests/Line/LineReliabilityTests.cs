@@ -41,9 +41,17 @@ public sealed class LineReliabilityTests(TestDatabase db) : IClassFixture<TestDa
 
         // Each question is answered with one message (an empty knowledge base declines politely), in one call.
         await Eventually.TrueAsync(() => users.Sum(u => bot.Line.DeliveredTo(u).Count) >= 1000, "every event answered", seconds: 180);
-        await Task.Delay(1000);
-        Assert.All(users, u => Assert.Equal(10, bot.Line.DeliveredTo(u).Count));
-        var sends = bot.Line.Replies.Concat(bot.Line.Pushes).Where(c => c.Succeeded).ToList();
+        // A sentinel per user: a duplicate answered late would reach its user before the sentinel's answer.
+        var settled = new List<Settled>();
+        await Parallel.ForEachAsync(users, new ParallelOptions { MaxDegreeOfParallelism = 20 }, async (u, ct) =>
+        {
+            var s = await bot.SettleAsync(u);
+            lock (settled)
+                settled.Add(s);
+        });
+        Assert.All(settled, s => Assert.Equal(10, s.Before.Count));
+        var sentinels = settled.Select(s => s.Answer.ReplyToken).ToHashSet();
+        var sends = bot.Line.Replies.Concat(bot.Line.Pushes).Where(c => c.Succeeded && !sentinels.Contains(c.ReplyToken)).ToList();
         Assert.Equal(1000, sends.Count);
         Assert.Equal(1000, await db.ScalarAsync<long>("select count(*) from line.inbox where webhook_event_id = any(@ids)", ("ids", events.Select(e => e["webhookEventId"]!.GetValue<string>()).ToArray())));
         Assert.Equal(0, await db.ScalarAsync<long>("select count(*) from conversation.inbound where conversation_key like 'line:%'"));
@@ -95,9 +103,11 @@ public sealed class LineReliabilityTests(TestDatabase db) : IClassFixture<TestDa
         await using var restarted = await LineBot.StartAsync(db.ConnectionString, line);
         foreach (var user in users)
             Assert.Equal(10, (await restarted.TextsToAsync(user, 10)).Count);
-        await Task.Delay(500);
-        Assert.All(users, u => Assert.Equal(10, line.DeliveredTo(u).Count));
-        Assert.Equal(30, line.Replies.Count(r => r.Succeeded));
+        var settled = new List<Settled>();
+        foreach (var user in users)
+            settled.Add(await restarted.SettleAsync(user));
+        Assert.All(settled, s => Assert.Equal(10, s.Before.Count));
+        Assert.Equal(30, line.Replies.Count(r => r.Succeeded && settled.All(s => s.Answer.ReplyToken != r.ReplyToken)));
         Assert.Equal(0, await db.ScalarAsync<long>("select count(*) from conversation.inbound where conversation_key = any(@keys)", ("keys", keys)));
         Assert.Empty(line.InvalidCalls);
     }
@@ -118,10 +128,11 @@ public sealed class LineReliabilityTests(TestDatabase db) : IClassFixture<TestDa
         Assert.Equal(0, await db.ScalarAsync<long>("select count(*) from conversation.outbox where conversation_key = @k", ("k", "line:" + user)));
 
         await using var restarted = await LineBot.StartAsync(db.ConnectionString, line);
-        await Task.Delay(600); // three sweeps of the outbox
-        Assert.Single(line.Replies);
+        // A send repeated by the restarted host would reach the user before the sentinel's answer.
+        var settled = await restarted.SettleAsync(user);
+        Assert.Single(line.Replies, settled.SentBefore);
         Assert.Empty(line.Pushes);
-        Assert.Equal(2, line.DeliveredTo(user).Count);
+        Assert.Equal(2, settled.Before.Count);
     }
 
     sealed class NeverFinishes : ITurnMiddleware

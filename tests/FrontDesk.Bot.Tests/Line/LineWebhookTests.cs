@@ -45,12 +45,16 @@ public sealed class LineWebhookTests(TestDatabase db) : IClassFixture<TestDataba
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         }
 
-        await Task.Delay(300);
         Assert.Equal(0, await InboxRowsAsync(Id(e)));
         Assert.Equal(0, await RowsForUserAsync(user));
+        // Had a refused request been handled after all, its answer would reach the user before the sentinel's.
+        var settled = await bot.SettleAsync(user);
+        Assert.Empty(settled.Before);
+        Assert.Equal(0, await InboxRowsAsync(Id(e)));
+        Assert.Equal(0, await db.ScalarAsync<long>("select count(*) from conversation.transcript where conversation_key = @k and direction = 'i' and activity ->> 'text' <> @t",
+            ("k", "line:" + user), ("t", LineBot.SentinelText)));
         // Other tests of this class share the database; only this user's traffic matters here.
-        Assert.DoesNotContain(bot.Line.Calls, c => c.Body?.ToJsonString().Contains(user, StringComparison.Ordinal) == true);
-        Assert.Empty(bot.Line.DeliveredTo(user));
+        Assert.DoesNotContain(bot.Line.Calls, c => settled.SentBefore(c) && c.Body?.ToJsonString().Contains(user, StringComparison.Ordinal) == true);
     }
 
     [Fact]
@@ -124,10 +128,10 @@ public sealed class LineWebhookTests(TestDatabase db) : IClassFixture<TestDataba
         using (var response = await bot.Line.PostWebhookAsync("{\"events\":[1,\"x\",null,[]]}"u8.ToArray(), bot.Line.Sign("{\"events\":[1,\"x\",null,[]]}"u8)))
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
-        var replies = await bot.TextsToAsync(user);
-        await Task.Delay(300);
-        Assert.Single(bot.Line.Replies);
-        Assert.Contains("ご案内ボットです", replies[0]); // the one valid event, a greeting, is answered as one
+        var settled = await bot.SettleAsync(user);
+        Assert.Single(bot.Line.Replies, settled.SentBefore);
+        // The one valid event, a greeting, is answered as one.
+        Assert.Contains("ご案内ボットです", FakeLinePlatform.ReadableText(settled.Before[0]));
         Assert.Equal("ignored", await db.ScalarAsync<string>("select outcome from line.inbox where webhook_event_id = @id", ("id", Id(edited))));
         Assert.Equal("ignored", await db.ScalarAsync<string>("select outcome from line.inbox where webhook_event_id = @id", ("id", Id(noMessage))));
         Assert.Equal("ignored", await db.ScalarAsync<string>("select outcome from line.inbox where webhook_event_id = @id", ("id", Id(noSource))));

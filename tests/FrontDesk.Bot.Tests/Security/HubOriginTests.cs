@@ -12,9 +12,14 @@ using Microsoft.Playwright;
 namespace FrontDesk.Bot.Tests.Security;
 
 /// <summary>A page on another port of the same host (same site, other origin) cannot use a coordinator's session on the hub.</summary>
-public sealed class HubOriginTests(TestDatabase db) : IClassFixture<TestDatabase>
+[Collection(BrowserCollection.Name)]
+public sealed class HubOriginTests(TestDatabase db, Chromium chromium) : IClassFixture<TestDatabase>, IAsyncLifetime
 {
     const string Password = "hub origin password";
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => chromium.CloseContextsAsync();
 
     /// <summary>
     /// What a hostile page would do: open the hub's WebSocket without negotiating (SignalR accepts that), send the
@@ -54,9 +59,7 @@ public sealed class HubOriginTests(TestDatabase db) : IClassFixture<TestDatabase
         var otherOrigin = new Uri(other.Urls.First());
         Assert.NotEqual(app.ServerAddress.Port, otherOrigin.Port);
 
-        var (playwright, browser) = await KioskBrowser.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
+        var browser = chromium.Browser;
         var context = await browser.NewContextAsync(new() { Locale = "ja-JP" });
         var console = await context.NewPageAsync();
         await console.GotoAsync(new Uri(app.ServerAddress, "/console").ToString());

@@ -1,8 +1,16 @@
 using System.Text.Json.Nodes;
 using FrontDesk.FakeLine;
 using Microsoft.Extensions.DependencyInjection;
+using Xunit;
 
 namespace FrontDesk.Testing.FakeLine;
+
+/// <summary>What <see cref="LineBot.SettleAsync"/> saw: the sentinel's answer, and the messages the user received before it.</summary>
+public sealed record Settled(ApiCall Answer, IReadOnlyList<JsonObject> Before)
+{
+    /// <summary>Whether the call is a reply or push made before the sentinel's answer.</summary>
+    public bool SentBefore(ApiCall call) => call.Sequence < Answer.Sequence && call.Path is "/v2/bot/message/reply" or "/v2/bot/message/push";
+}
 
 /// <summary>The real web host wired to a fake LINE platform on loopback: webhooks in, Messaging API calls out.</summary>
 public sealed class LineBot : IAsyncDisposable
@@ -50,6 +58,26 @@ public sealed class LineBot : IAsyncDisposable
     {
         await Eventually.TrueAsync(() => Line.DeliveredTo(userId).Count >= count, $"expected {count} messages to {userId}");
         return Line.TextsTo(userId);
+    }
+
+    /// <summary>The text <see cref="SettleAsync"/> sends: a command, answered the same way in any state but a handoff.</summary>
+    public const string SentinelText = "メニュー";
+
+    /// <summary>
+    /// Sends <see cref="SentinelText"/> from the user with a fresh reply token and waits for its answer. One user's events
+    /// are handled in arrival order and their replies delivered in order (retries included), so by then everything sent
+    /// before it has been handled and delivered: what the user got before the answer is all they will ever get for it.
+    /// </summary>
+    public async Task<Settled> SettleAsync(string userId)
+    {
+        var sentinel = Events.Text(userId, SentinelText);
+        var token = sentinel["replyToken"]!.GetValue<string>();
+        using (var response = await SendAsync(sentinel))
+            Assert.True(response.IsSuccessStatusCode, $"the sentinel was refused: {response.StatusCode}");
+        await Eventually.TrueAsync(() => Line.Replies.Any(r => r.ReplyToken == token && r.Succeeded), $"the sentinel's answer to {userId}");
+        var answer = Line.Replies.Single(r => r.ReplyToken == token && r.Succeeded);
+        var delivered = Line.DeliveredTo(userId);
+        return new Settled(answer, delivered.Take(delivered.Count - answer.Messages.Count).ToList());
     }
 
     public async ValueTask DisposeAsync()

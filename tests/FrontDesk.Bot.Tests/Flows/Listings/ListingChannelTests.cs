@@ -10,7 +10,8 @@ using static Microsoft.Playwright.Assertions;
 namespace FrontDesk.Bot.Tests.Flows.Listings;
 
 /// <summary>Listing carousels as the channels draw them: LINE Flex (checked against the LINE OpenAPI by the fake platform) and kiosk hero cards in a browser.</summary>
-public sealed class ListingChannelTests(TestDatabase db) : IClassFixture<TestDatabase>
+[Collection(BrowserCollection.Name)]
+public sealed class ListingChannelTests(TestDatabase db, Chromium chromium) : IClassFixture<TestDatabase>
 {
     async Task ImportOnceAsync(IServiceProvider services)
     {
@@ -66,10 +67,9 @@ public sealed class ListingChannelTests(TestDatabase db) : IClassFixture<TestDat
     {
         await using var kiosk = await KioskTestApp.StartAsync(db, knowledge: false);
         await ImportOnceAsync(kiosk.Services);
-        var (playwright, browser) = await LaunchAsync();
         try
         {
-            var page = await OpenAsync(browser, kiosk);
+            var page = await OpenAsync(chromium.Browser, kiosk);
             await KioskBrowser.StartAsync(page);
             await AskAsync(page, "長野市で探しています");
             await Expect(Chat(page)).ToContainTextAsync("条件: 長野県長野市");
@@ -81,9 +81,9 @@ public sealed class ListingChannelTests(TestDatabase db) : IClassFixture<TestDat
             await Expect(photo).ToBeVisibleAsync();
             Assert.True(await photo.EvaluateAsync<bool>("img => img.complete && img.naturalWidth > 0"), "the listing photo did not load");
             // The picture shows the top of the carousel (photo, place, price), not the bottom Web Chat scrolls to.
-            await page.WaitForTimeoutAsync(500);
+            await ScrollSettledAsync(page);
             await cards.First.EvaluateAsync("card => card.scrollIntoView({ block: 'start' })");
-            await page.WaitForTimeoutAsync(300);
+            await ScrollSettledAsync(page);
             Directory.CreateDirectory(ScreenshotFolder);
             await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotFolder, "kiosk-listing-carousel.png") });
             var chatBox = await page.Locator(".webchat-host").BoundingBoxAsync();
@@ -91,8 +91,7 @@ public sealed class ListingChannelTests(TestDatabase db) : IClassFixture<TestDat
         }
         finally
         {
-            await browser.DisposeAsync();
-            playwright.Dispose();
+            await chromium.CloseContextsAsync();
         }
     }
 
