@@ -32,8 +32,11 @@ public sealed class DirectLineTests(TestDatabase db) : IClassFixture<TestDatabas
         // Starting again with the same token answers 200 and does not greet twice.
         using var again = await kiosk.SendAsync(HttpMethod.Post, "/v3/directline/conversations", token, "{}");
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
-        await Task.Delay(600);
-        Assert.Single((await kiosk.ActivitiesAsync(id, token)).OfType<JsonObject>(), a => a["from"]!["role"]!.GetValue<string>() == "bot");
+        // The answer to a message sent after it is the sentinel: a second greeting would have come before it.
+        await kiosk.SendAsync(HttpMethod.Post, $"/v3/directline/conversations/{id}/activities", token, """{"type":"message","from":{"id":"v"},"text":"ヘルプ"}""");
+        await kiosk.WaitForBotAsync(id, token, a => a["text"]?.GetValue<string>().Contains("出典つきでお答えします") == true);
+        Assert.Single((await kiosk.ActivitiesAsync(id, token)).OfType<JsonObject>(),
+            a => a["from"]!["role"]!.GetValue<string>() == "bot" && a["text"]?.GetValue<string>().Contains("こんにちは") == true);
     }
 
     [Fact]
