@@ -117,6 +117,11 @@ public sealed partial class HandoffMiddleware(HandoffRules rules, HandoffDesk de
                             "We are closed now, so the reply will come in our next office hours. Please leave your message here."),
                     BackToBotButton(turn));
                 break;
+            case HandoffEvents.VisitorLeft:
+                // The handoff ends with the visitor; the console shows the event's text and takes no reply.
+                turn.State.Handoff = null;
+                turn.State.ConsecutiveDeclines = 0;
+                break;
             case HandoffEvents.Close when handoff is not null:
                 turn.State.Handoff = null;
                 turn.State.ConsecutiveDeclines = 0;

@@ -41,4 +41,7 @@ public static class HandoffEvents
     public const string Transfer = "handoff.transfer";
     public const string Close = "handoff.close";
     public const string Remind = "handoff.remind";
+    /// <summary>The kiosk screen was wiped or reset: nobody is there to read a reply.</summary>
+    public const string VisitorLeft = "handoff.visitor-left";
+    public const string VisitorLeftText = "（来訪者が退出しました）";
 }

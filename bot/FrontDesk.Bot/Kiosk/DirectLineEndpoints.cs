@@ -1,3 +1,4 @@
+using FrontDesk.Bot.Handoff;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -116,7 +117,9 @@ public static partial class DirectLineEndpoints
                 // Typing indicators are not kept; Web Chat needs only an id back.
                 return Results.Ok(new JsonObject { ["id"] = $"{id}|typing" });
             case InboundKind.End:
-                await request.Conversations.EndAsync(id, ct);
+                if (await request.Conversations.EndAsync(id, ct))
+                    // A handoff in progress ends with the visitor (the console says so and takes no reply).
+                    await dispatcher.PostAsync(Address(id), Activity.Event(HandoffEvents.VisitorLeft) with { Text = HandoffEvents.VisitorLeftText }, ct);
                 LogEnded(request.Logger, device);
                 return Results.Ok(new JsonObject { ["id"] = $"{id}|end" });
         }

@@ -233,6 +233,21 @@ public sealed class HandoffTests(TestDatabase db) : IClassFixture<TestDatabase>,
     }
 
     [Fact]
+    public async Task A_kiosk_visitor_who_leaves_ends_the_handoff_and_the_console_sees_it()
+    {
+        var visitor = new ConversationAddress(ConversationAddress.KioskChannel, "h15");
+        await host.Engine.HandleAsync(visitor, Activity.Command(Commands.Contact, "kiosk"), CancellationToken.None);
+        await host.Engine.HandleAsync(visitor, Activity.Event(HandoffEvents.VisitorLeft) with { Text = HandoffEvents.VisitorLeftText }, CancellationToken.None);
+        Assert.Equal("null", await db.ScalarAsync<string>("select coalesce(state->'handoff', 'null'::jsonb)::text from conversation.conversations where key = @k", ("k", visitor.Key)));
+
+        // Nobody to claim or answer any more.
+        await host.Engine.HandleAsync(visitor, Activity.Event(HandoffEvents.Claim) with { Value = "sato" }, CancellationToken.None);
+        var lines = await db.ScalarAsync<string>("select string_agg(coalesce(activity->>'text', ''), '\n' order by id) from conversation.transcript where conversation_key = @k", ("k", visitor.Key));
+        Assert.Contains("（来訪者が退出しました）", lines);
+        Assert.DoesNotContain("相談員がつながりました", lines);
+    }
+
+    [Fact]
     public async Task A_conversation_nobody_claims_gets_one_reminder_after_the_configured_wait()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 1, 0, 0, TimeSpan.Zero)); // Tuesday 10:00 in Tokyo

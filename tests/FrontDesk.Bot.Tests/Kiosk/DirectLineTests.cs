@@ -143,6 +143,21 @@ public sealed class DirectLineTests(TestDatabase db) : IClassFixture<TestDatabas
     }
 
     [Fact]
+    public async Task A_screen_wiped_during_a_handoff_ends_the_handoff()
+    {
+        var (id, token) = await kiosk.StartAsync();
+        await kiosk.WaitForBotAsync(id, token, _ => true);
+        await kiosk.SendAsync(HttpMethod.Post, $"/v3/directline/conversations/{id}/activities", token, """{"type":"message","from":{"id":"v"},"text":"相談員と話したい"}""");
+        await kiosk.WaitForBotAsync(id, token, a => a["text"]?.GetValue<string>().Contains("おつなぎします") == true);
+        const string handoff = "select coalesce(state->'handoff', 'null'::jsonb)::text from conversation.conversations where key = @k";
+        Assert.NotEqual("null", await db.ScalarAsync<string>(handoff, ("k", "kiosk:" + id)));
+
+        using var end = await kiosk.SendAsync(HttpMethod.Post, $"/v3/directline/conversations/{id}/activities", token, """{"type":"endOfConversation","from":{"id":"kiosk"}}""");
+        Assert.Equal(HttpStatusCode.OK, end.StatusCode);
+        await Eventually.TrueAsync(async () => await db.ScalarAsync<string>(handoff, ("k", "kiosk:" + id)) == "null", "the handoff should end with the visitor");
+    }
+
+    [Fact]
     public async Task The_WebSocket_stream_delivers_the_echo_and_the_answer()
     {
         var (id, token) = await kiosk.GenerateAsync();
