@@ -49,7 +49,7 @@ public abstract class Interruption
 }
 
 /// <summary>Matching of short typed commands ("メニュー", "やめる", "Cancel") against what users really send.</summary>
-public static class Phrases
+public static partial class Phrases
 {
     public static string Normalize(string? text)
     {
@@ -82,6 +82,16 @@ public static class Phrases
         var t = new string(text.Where(char.IsLetterOrDigit).Take(20).ToArray());
         return t.Length == 0 ? "?" : t;
     }
+
+    /// <summary>「〜ありますか？」「〜が違うの」 "How much …?": worded as a question, not as an answer or a condition.</summary>
+    public static bool IsQuestion(string? text)
+    {
+        var t = (text ?? "").Trim();
+        return t.EndsWith('?') || t.EndsWith('？') || QuestionEnding().IsMatch(t);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(ですか|ますか|でしょうか|のか|かな|の)[。.!！]*$|^(what|how|who|where|when|why|is|are|can|do|does)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex QuestionEnding();
 
     static bool IsJapanese(string s) => FrontDesk.Knowledge.Text.TextLanguage.Detect(s) == FrontDesk.Knowledge.Text.TextLanguage.Japanese;
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using FrontDesk.Bot.Flows.Questions;
 using FrontDesk.Bot.Conversations;
 using FrontDesk.Bot.Handoff;
 using Microsoft.Extensions.Logging;
@@ -10,7 +12,8 @@ namespace FrontDesk.Bot.Registration;
 /// draft; then the questions, the summary and a registration number. The answers live only in the encrypted draft
 /// (never in the conversation state), and the form is private, so the transcript keeps none of them.
 /// </summary>
-public sealed partial class RegistrationFlow(RegistrationStore store, RegistrationFields fields, HandoffDesk desk, IOptions<RegistrationOptions> options, ILogger<RegistrationFlow> logger) : FormFlow
+public sealed partial class RegistrationFlow(RegistrationStore store, RegistrationFields fields, HandoffDesk desk, IOptions<RegistrationOptions> options, ILogger<RegistrationFlow> logger,
+    IServiceProvider services) : FormFlow
 {
     public const string FlowName = "furusato";
     public const string TranscriptPlaceholder = "（登録フォームへの入力）";
@@ -268,6 +271,13 @@ public sealed partial class RegistrationFlow(RegistrationStore store, Registrati
                     $"Thank you. Say \"back\" for the previous question. \"Cancel\" stops and erases what you typed. If you leave the form for the menu or anything else, you can continue it within {options.Value.DraftDays} days."));
             await AskFirstAsync(turn, frame, [], ct);
         }
+        // 「プレミアム登録って何が違うの？」 before consenting: nothing personal has been typed yet, so the sources answer it
+        // and the form waits for the decision.
+        else if (Phrases.IsQuestion(input) && services.GetRequiredService<FreeTextHandler>().TryAnswer(turn, input))
+            turn.Say(new LocalText("登録を続ける場合は「同意する」を、やめる場合は「同意しない」を押してください。",
+                    "To go on with the registration press \"I agree\"; to stop, \"I do not agree\"."),
+                CardAction.Command(turn.T("同意する", "I agree"), Commands.Answer, Agree),
+                CardAction.Command(turn.T("同意しない", "I do not agree"), Commands.Answer, Decline));
         else
             AskConsent(turn, frame);
     }

@@ -151,6 +151,26 @@ public sealed class SmallTalkTests(TestDatabase db) : IClassFixture<TestDatabase
         Assert.Contains(reply.SuggestedActions, a => a.Title == "Talk to a coordinator");
     }
 
+    [Fact]
+    public async Task A_question_before_consenting_to_the_registration_is_answered_and_the_form_waits()
+    {
+        await using var withKeys = await BotHost.StartAsync(db.ConnectionString, settings: Registration.RegistrationKeys.Settings(),
+            services: s => s.AddSingleton<TimeProvider>(clock));
+        await KnowledgeContent.LoadAsync(withKeys.Services, KnowledgeContent.ArticlesFolder);
+        const string user = "st-consent";
+        await withKeys.SayAsync(user, "ふるさと住民登録をしたい");
+        Assert.Contains("同意", withKeys.Sender.TextsTo(user)[^1]);
+
+        await withKeys.SayAsync(user, "プレミアム登録って何が違うの？");
+        var replies = withKeys.Sender.RepliesTo(user);
+        Assert.Contains("プレミアム登録", replies[^2].Text);
+        Assert.Contains(replies[^2].Cards, c => c.Title == "出典");
+        Assert.Contains("「同意する」を", replies[^1].Text);
+
+        await withKeys.SayAsync(user, "同意する");
+        Assert.Contains("（1/", withKeys.Sender.TextsTo(user)[^1]);
+    }
+
     async Task<int> ConsecutiveDeclinesAsync(string user)
     {
         var json = await db.ScalarAsync<string>("select state::text from conversation.conversations where key = @k",

@@ -99,7 +99,7 @@ public sealed partial class ListingSearchFlow(FilterParser parser, ListingSearch
         // A question in the middle of a search (「空き家バンクとは？」「子育て加算はありますか？」) is answered from the
         // knowledge base and the search stays open; one the sources cannot answer is read as conditions when it has any.
         var asks = !request.IsSearch && request.LooksLikeQuestion;
-        if (asks || AsksAQuestion(text) && !NamesHardConditions(request.Filter))
+        if (asks || Phrases.IsQuestion(text) && !NamesHardConditions(request.Filter))
         {
             var freeText = services.GetRequiredService<FreeTextHandler>();
             var answered = freeText.TryAnswer(turn, text);
@@ -133,7 +133,7 @@ public sealed partial class ListingSearchFlow(FilterParser parser, ListingSearch
     async Task<bool> AnswerAboutOpenListingAsync(TurnContext turn, FlowFrame frame, string text, ParsedRequest request, CancellationToken ct)
     {
         if (!frame.Values.TryGetValue(OpenListing, out var open) || !long.TryParse(open, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
-            || ListingQuestions.Asked(text, AsksAQuestion(text), NamesHardConditions(request.Filter)) is not { } topic
+            || ListingQuestions.Asked(text, Phrases.IsQuestion(text), NamesHardConditions(request.Filter)) is not { } topic
             || await search.GetAsync(id, ct) is not { } stored)
             return false;
         var (answer, _) = ListingQuestions.Answer(topic, stored.Listing, JapanTime.ToLocal(turn.Now).Year);
@@ -141,20 +141,11 @@ public sealed partial class ListingSearchFlow(FilterParser parser, ListingSearch
         return true;
     }
 
-    // 「〜ありますか？」「〜できますか」 "How much …?": a question, not a list of conditions.
-    static bool AsksAQuestion(string text)
-    {
-        var t = text.Trim();
-        return t.EndsWith('?') || t.EndsWith('？') || QuestionEnding().IsMatch(t);
-    }
-
     // A place, a deal, a budget, a layout or an age make it a search even when it is worded as a question.
     static bool NamesHardConditions(ListingFilter f) =>
         f.Prefecture is not null || f.Municipality is not null || f.Deal is not null || f.MaxPrice is not null || f.MaxRent is not null
         || f.MinRooms is not null || f.MaxAgeYears is not null;
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"(ですか|ますか|でしょうか|のか|かな|の)[。.!！]*$|^(what|how|who|where|when|why|is|are|can|do|does)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
-    private static partial System.Text.RegularExpressions.Regex QuestionEnding();
 
     public override Task ResumeAsync(TurnContext turn, FlowFrame frame, CancellationToken ct)
     {
