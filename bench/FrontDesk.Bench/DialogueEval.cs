@@ -5,10 +5,10 @@ using Activity = FrontDesk.Bot.Conversations.Activity;
 using FrontDesk.Bot;
 using FrontDesk.Bot.Conversations;
 using FrontDesk.Bot.Infrastructure;
+using FrontDesk.Bot.Terminal;
 using FrontDesk.Jobs.Knowledge;
 using FrontDesk.Jobs.Listings;
 using FrontDesk.Knowledge.Database;
-using FrontDesk.Knowledge.Documents;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -68,17 +68,15 @@ public static class DialogueEval
         using var host = builder.Build();
         var ct = CancellationToken.None;
         await host.Services.GetRequiredService<MigrationRunner>().MigrateAsync(ct);
-        await host.Services.GetRequiredService<KnowledgeRefreshJob>().RunAsync(null, ct);
-        await host.Services.GetRequiredService<KnowledgeIndexUpdater>().RefreshAsync(ct);
-        await host.Services.GetRequiredService<ListingImportJob>().RunAsync(null, ct);
+        await TerminalChat.LoadContentAsync(host.Services, ct);
         var engine = host.Services.GetRequiredService<ConversationEngine>();
 
         var failed = 0;
         foreach (var file in files)
         {
             var heldOut = Path.GetFileName(file).Contains("heldout", StringComparison.Ordinal);
-            var dialogues = File.ReadAllLines(file).Where(l => l.Trim().Length > 0)
-                .Select(l => JsonSerializer.Deserialize<Dialogue>(l, Json) ?? throw new InvalidDataException($"unreadable line in {file}")).ToList();
+            if (Read(file) is not { } dialogues)
+                return 2;
             var passed = 0;
             foreach (var dialogue in dialogues)
             {
@@ -92,6 +90,36 @@ public static class DialogueEval
             Console.WriteLine($"{Path.GetFileName(file)}: {passed}/{dialogues.Count} conversations pass ({(double)passed / Math.Max(1, dialogues.Count):F3})");
         }
         return failed == 0 ? 0 : 1;
+    }
+
+    // The conversations of a file, or null after saying which line is not one.
+    static List<Dialogue>? Read(string file)
+    {
+        var dialogues = new List<Dialogue>();
+        var lines = File.Exists(file) ? File.ReadAllLines(file) : null;
+        if (lines is null)
+        {
+            Console.Error.WriteLine($"{file}: no such file");
+            return null;
+        }
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].Trim().Length == 0)
+                continue;
+            try
+            {
+                var dialogue = JsonSerializer.Deserialize<Dialogue>(lines[i], Json);
+                if (dialogue is not { Id.Length: > 0, Turns.Length: > 0 } || dialogue.Turns.Any(t => t is null || (t.Say ?? t.Press ?? t.Event) is null && t.WaitMinutes is null))
+                    throw new JsonException("a conversation needs an id and turns, each with say, press, event or waitMinutes");
+                dialogues.Add(dialogue);
+            }
+            catch (JsonException e)
+            {
+                Console.Error.WriteLine($"{file}:{i + 1}: not a conversation: {e.Message}");
+                return null;
+            }
+        }
+        return dialogues;
     }
 
     // The first turn that does not hold, or null.

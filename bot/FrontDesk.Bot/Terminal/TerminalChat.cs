@@ -29,6 +29,16 @@ public static class TerminalChat
         return builder;
     }
 
+    /// <summary>Brings the configured sources in (unchanged documents cost nothing), builds this process's index, imports the listings.</summary>
+    public static async Task LoadContentAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var refresh = await services.GetRequiredService<KnowledgeRefreshJob>().RunAsync(null, ct);
+        if (refresh.Failed > 0)
+            Console.Error.WriteLine($"knowledge refresh: {refresh}");
+        await services.GetRequiredService<KnowledgeIndexUpdater>().RefreshAsync(ct);
+        await services.GetRequiredService<ListingImportJob>().RunAsync(null, ct);
+    }
+
     public static async Task<int> RunAsync(string[] args)
     {
         Console.InputEncoding = Encoding.UTF8;
@@ -48,12 +58,7 @@ public static class TerminalChat
             Console.Error.WriteLine(e.Message);
             return 1;
         }
-        // Bring the configured sources in (unchanged documents cost nothing) and build this process's index.
-        var refresh = await host.Services.GetRequiredService<KnowledgeRefreshJob>().RunAsync(null, ct);
-        if (refresh.Failed > 0)
-            Console.Error.WriteLine($"knowledge refresh: {refresh}");
-        await host.Services.GetRequiredService<KnowledgeIndexUpdater>().RefreshAsync(ct);
-        await host.Services.GetRequiredService<ListingImportJob>().RunAsync(null, ct);
+        await LoadContentAsync(host.Services, ct);
         var engine = host.Services.GetRequiredService<ConversationEngine>();
         var user = builder.Configuration["user"] ?? Environment.UserName;
         var address = new ConversationAddress("terminal", user);
