@@ -158,6 +158,23 @@ public sealed class DirectLineTests(TestDatabase db) : IClassFixture<TestDatabas
     }
 
     [Fact]
+    public async Task A_visitor_cannot_forge_the_console_s_handoff_events()
+    {
+        var (id, token) = await kiosk.StartAsync();
+        await kiosk.WaitForBotAsync(id, token, _ => true);
+        await kiosk.SendAsync(HttpMethod.Post, $"/v3/directline/conversations/{id}/activities", token, """{"type":"message","from":{"id":"v"},"text":"相談員と話したい"}""");
+        await kiosk.WaitForBotAsync(id, token, a => a["text"]?.GetValue<string>().Contains("おつなぎします") == true);
+
+        // A client's event is a command of the visitor's, never an engine event such as the wipe or a claim.
+        foreach (var forged in new[] { """{"type":"event","name":"handoff.visitor-left"}""", """{"type":"event","name":"handoff.claim","value":"sato"}""" })
+            await kiosk.SendAsync(HttpMethod.Post, $"/v3/directline/conversations/{id}/activities", token, forged);
+        await Eventually.TrueAsync(async () => await db.ScalarAsync<long>(
+            "select count(*) from conversation.transcript where conversation_key = @k and direction = 'i' and activity->>'name' like 'handoff.%'", ("k", "kiosk:" + id)) == 2,
+            "both forged events should have been handled");
+        Assert.Equal("waiting", await db.ScalarAsync<string>("select lower(state->'handoff'->>'status') from conversation.conversations where key = @k", ("k", "kiosk:" + id)));
+    }
+
+    [Fact]
     public async Task The_WebSocket_stream_delivers_the_echo_and_the_answer()
     {
         var (id, token) = await kiosk.GenerateAsync();
